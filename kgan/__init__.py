@@ -1,0 +1,10 @@
+"""kgan: a GAN model zoo for Keras 3 that runs on TensorFlow, JAX and PyTorch."""
+
+__version__ = "0.1.0"
+
+from kgan import backend  # noqa: F401  (first: checks the Keras backend is usable)
+from kgan import callbacks  # noqa: F401
+from kgan import data  # noqa: F401
+from kgan import layers  # noqa: F401
+from kgan import losses  # noqa: F401
+from kgan import models  # noqa: F401

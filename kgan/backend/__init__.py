@@ -1,0 +1,47 @@
+"""The only place in kgan that imports TensorFlow, JAX or PyTorch.
+
+Every function here has one implementation per Keras backend, in
+`kgan/backend/<backend>.py`; the rest of kgan calls these and stays
+backend-neutral.
+
+- `value_and_gradients(loss_fn, variables)`: the loss and its gradients with
+  respect to a list of Keras variables.
+- `input_gradient(fn, inputs)`: the gradient of `sum(fn(inputs))` with respect to
+  `inputs`, itself differentiable with respect to the weights `fn` reads (for
+  gradient penalties).
+- `apply_gradients(optimizer, gradients, variables)`: one optimizer update.
+- `run_train_step(model, step_fn, *args)`: runs a stateful-style step
+  `step_fn(data) -> logs` under the backend's trainer; on JAX this is the adapter
+  from `train_step(state, data)` to stateful code.
+- `no_grad()`: a context in which no gradient graph is recorded.
+"""
+
+import importlib
+
+import keras
+
+BACKEND = keras.backend.backend()
+
+if BACKEND not in ("tensorflow", "jax", "torch"):
+    raise ImportError(
+        "kgan runs on the Keras backends 'tensorflow', 'jax' and 'torch'. "
+        f"Received: KERAS_BACKEND={BACKEND!r}. Set the environment variable "
+        "KERAS_BACKEND to one of them before importing keras."
+    )
+
+_impl = importlib.import_module(f"kgan.backend.{BACKEND}")
+
+value_and_gradients = _impl.value_and_gradients
+input_gradient = _impl.input_gradient
+apply_gradients = _impl.apply_gradients
+run_train_step = _impl.run_train_step
+no_grad = _impl.no_grad
+
+__all__ = [
+    "BACKEND",
+    "value_and_gradients",
+    "input_gradient",
+    "apply_gradients",
+    "run_train_step",
+    "no_grad",
+]

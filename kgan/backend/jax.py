@@ -1,0 +1,110 @@
+"""JAX implementations of kgan's backend functions.
+
+JAX's trainer calls `train_step(state, data)` with the values of every
+variable and expects `(logs, new_state)`; the variables themselves hold no
+values during `fit`. `run_train_step` opens one `keras.StatelessScope` that maps
+every variable of the trainer state to its traced value, runs the stateful-style
+step inside it and reads the new values back. A gradient opens an inner scope
+inside `jax.value_and_grad` that maps the differentiated variables to the traced
+arguments and every other variable to its current value in the outer scope;
+the inner scope's other updates (BatchNorm statistics, seed states) are written
+back to the outer scope.
+"""
+
+import contextlib
+
+import jax
+import keras
+
+# Variables of the trainer state being run, innermost last. Inner scopes must
+# map all of them: a variable missing from a scope reads as its cleared value.
+_state_variables = []
+
+
+def _other_variables(targets):
+    """The state variables being run, except `targets`."""
+    target_ids = {id(v) for v in targets}
+    current = _state_variables[-1] if _state_variables else []
+    return [v for v in current if id(v) not in target_ids]
+
+
+def _run_in_inner_scope(fn, others, targets, target_values, *args):
+    """Runs `fn(*args)` in a scope where `targets` read `target_values`.
+
+    Every variable in `others` reads its current value in the outer scope.
+    Returns `(output, new values of others)`.
+    """
+    mapping = [(v, v.value) for v in others] + list(zip(targets, target_values))
+    with keras.StatelessScope(state_mapping=mapping) as scope:
+        output = fn(*args)
+    return output, [scope.get_current_value(v) for v in others]
+
+
+def _write_back(variables, values):
+    for variable, value in zip(variables, values):
+        variable.assign(value)
+
+
+def value_and_gradients(loss_fn, variables):
+    """`loss_fn() -> (loss, aux)`; returns `((loss, aux), gradients)`."""
+    variables = list(variables)
+    others = _other_variables(variables)
+
+    def loss_of(values):
+        (loss, aux), updates = _run_in_inner_scope(loss_fn, others, variables, values)
+        return loss, (aux, updates)
+
+    (loss, (aux, updates)), gradients = jax.value_and_grad(loss_of, has_aux=True)(
+        [v.value for v in variables]
+    )
+    _write_back(others, updates)
+    return (loss, aux), gradients
+
+
+def input_gradient(fn, inputs):
+    """Gradient of `sum(fn(inputs))` w.r.t. `inputs`, differentiable itself."""
+    others = _other_variables([])
+
+    def summed(x):
+        output, updates = _run_in_inner_scope(fn, others, [], [], x)
+        return output.sum(), updates
+
+    gradient, updates = jax.grad(summed, has_aux=True)(inputs)
+    _write_back(others, updates)
+    return gradient
+
+
+def apply_gradients(optimizer, gradients, variables):
+    """Applies one update of `optimizer` to `variables` (inside the scope)."""
+    optimizer.apply(gradients, variables)
+
+
+def run_train_step(model, step_fn, state, data):
+    """Adapts JAX's `train_step(state, data)` to the stateful `step_fn(data)`."""
+    references = (
+        model.trainable_variables,
+        model.non_trainable_variables,
+        model.optimizer.variables,
+        model.metrics_variables,
+    )
+    flat = [v for group in references for v in group]
+    mapping = [
+        (v, value)
+        for group, values in zip(references, state)
+        for v, value in zip(group, values)
+    ]
+    _state_variables.append(flat)
+    try:
+        with keras.StatelessScope(state_mapping=mapping) as scope:
+            logs = step_fn(data)
+    finally:
+        _state_variables.pop()
+    new_state = tuple(
+        [scope.get_current_value(v) for v in group] for group in references
+    )
+    return logs, new_state
+
+
+def no_grad():
+    """JAX records no gradient graph outside `jax.grad`: nothing to do."""
+    return contextlib.nullcontext()
