@@ -1,0 +1,10 @@
+"""Datasets: builders for offline data and loaders for users' data."""
+
+from kgan.data.arrays import ArrayDataset
+from kgan.data.arrays import as_dataset
+from kgan.data.arrays import read_idx
+from kgan.data.arrays import to_float_images
+from kgan.data.fashion_mnist import CLASS_NAMES as FASHION_MNIST_CLASSES
+from kgan.data.fashion_mnist import fashion_mnist_dataset
+from kgan.data.fashion_mnist import load_fashion_mnist
+from kgan.data.fashion_mnist import load_fashion_mnist_uint8

@@ -1,0 +1,121 @@
+"""Runs fixed GAN steps on the backend in KERAS_BACKEND and saves the results.
+
+Used by test_cross_backend.py: `python cross_backend_worker.py MODEL.keras OUT.npz`.
+Everything random is fixed outside Keras (NumPy tables), so the three backends
+must agree up to float32 rounding.
+"""
+
+import sys
+
+import keras
+import numpy as np
+from keras import ops
+
+from kgan.models import DCGAN
+from kgan.models import WGANGP
+from kgan.models import dcgan_discriminator
+from kgan.models import dcgan_generator
+
+STEPS = 3
+BATCH = 8
+SIZE = 16
+LATENT = 8
+
+
+class FixedNoise:
+    """Replaces the seed-generator noise with NumPy tables indexed by step."""
+
+    def _table(self, kind):
+        rng = np.random.default_rng(1 if kind == "normal" else 2)
+        if kind == "normal":
+            values = rng.standard_normal((STEPS, 16, 4096))
+        else:
+            values = rng.uniform(0.0, 1.0, (STEPS, 16, 4096))
+        return ops.convert_to_tensor(values.astype("float32"))
+
+    def _next(self, kind, shape, scale=1.0, offset=0.0):
+        n = int(np.prod([int(d) for d in shape]))
+        index = self._calls
+        self._calls += 1
+        step_table = ops.take(self._table(kind), self.optimizer.iterations, axis=0)
+        return ops.reshape(step_table[index, :n], shape) * scale + offset
+
+    def random_normal(self, shape):
+        return self._next("normal", shape)
+
+    def random_uniform(self, shape, minval=0.0, maxval=1.0):
+        return self._next("uniform", shape, maxval - minval, minval)
+
+    def gan_step(self, images, conditions=None):
+        self._calls = 0
+        return super().gan_step(images, conditions)
+
+
+class FixedDCGAN(FixedNoise, DCGAN):
+    pass
+
+
+class FixedWGANGP(FixedNoise, WGANGP):
+    pass
+
+
+def set_fixed_weights(model, seed):
+    """Deterministic, backend-independent values for every network variable."""
+    rng = np.random.default_rng(seed)
+    for variable in model.variables:
+        if "seed_generator" in variable.path or "iteration" in variable.path:
+            continue
+        shape = tuple(variable.shape)
+        name = variable.path.rsplit("/", 1)[-1]
+        if name in ("gamma", "moving_variance"):
+            value = 1.0 + 0.1 * rng.uniform(0.0, 1.0, shape)
+        elif name in ("beta", "moving_mean", "bias"):
+            value = 0.05 * rng.standard_normal(shape)
+        else:
+            fan_in = int(np.prod(shape[:-1])) or 1
+            value = rng.standard_normal(shape) / np.sqrt(fan_in)
+        variable.assign(value.astype(variable.dtype))
+
+
+def fixed_data():
+    rng = np.random.default_rng(0)
+    return rng.uniform(-1.0, 1.0, (STEPS * BATCH, SIZE, SIZE, 1)).astype("float32")
+
+
+def build(name):
+    generator = dcgan_generator(SIZE, 1, latent_dim=LATENT, width=8)
+    if name == "dcgan":
+        gan = FixedDCGAN(generator, dcgan_discriminator(SIZE, 1, width=8))
+    else:
+        critic = dcgan_discriminator(SIZE, 1, width=8, normalization=None)
+        gan = FixedWGANGP(generator, critic, n_critic=2)
+    set_fixed_weights(gan, seed=7)
+    gan.compile()
+    return gan
+
+
+def train(name):
+    gan = build(name)
+    per_step = []
+    record = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: per_step.append(
+            [float(logs[k]) for k in gan.loss_names]
+        )
+    )
+    gan.fit(fixed_data(), batch_size=BATCH, epochs=1, shuffle=False, verbose=0, callbacks=[record])
+    results = {f"{name}/logs": np.array(per_step)}
+    for variable in gan.generator.variables + gan.discriminator.variables:
+        results[f"{name}/{variable.path}"] = ops.convert_to_numpy(variable.value)
+    return results
+
+
+def main(model_path, output_path):
+    results = {}
+    results.update(train("dcgan"))
+    results.update(train("wgangp"))
+    results["generate"] = keras.models.load_model(model_path).generate(16, seed=3)
+    np.savez(output_path, **results)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

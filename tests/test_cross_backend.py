@@ -1,0 +1,84 @@
+"""The same steps give the same numbers on TensorFlow, JAX and PyTorch.
+
+Each backend runs in its own process (tests/cross_backend_worker.py): a small
+DCGAN and a small WGAN-GP with BatchNorm in G, fixed initial weights, fixed data
+and noise, 3 steps each; and `generate(16, seed=3)` of one saved model.
+"""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from kgan.models import DCGAN
+
+BACKENDS = ("tensorflow", "jax", "torch")
+WORKER = os.path.join(os.path.dirname(__file__), "cross_backend_worker.py")
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("cross_backend")
+    model_path = str(directory / "model.keras")
+    gan = DCGAN.create(16, channels=1, latent_dim=8, width=8, seed=0)
+    gan.compile()
+    gan.save(model_path)
+    processes = {}
+    for backend in BACKENDS:
+        env = dict(os.environ, KERAS_BACKEND=backend)
+        output = str(directory / f"{backend}.npz")
+        processes[backend] = (
+            subprocess.Popen(
+                [sys.executable, WORKER, model_path, output],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            ),
+            output,
+        )
+    loaded = {}
+    for backend, (process, output) in processes.items():
+        log, _ = process.communicate(timeout=600)
+        assert process.returncode == 0, f"{backend} worker failed:\n{log[-4000:]}"
+        with np.load(output) as data:
+            loaded[backend] = dict(data)
+    return loaded
+
+
+def relative_error(a, b):
+    return np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-12)
+
+
+@pytest.mark.parametrize("model", ["dcgan", "wgangp"])
+@pytest.mark.parametrize("other", ["jax", "torch"])
+def test_three_steps_agree(results, model, other):
+    reference = results["tensorflow"]
+    keys = [k for k in reference if k.startswith(model + "/")]
+    assert len(keys) > 10
+    for key in keys:
+        a, b = results[other][key], reference[key]
+        assert a.shape == b.shape, key
+        if key.endswith("/logs"):
+            # Per step: d_loss, g_loss (and the gradient penalty for WGAN-GP).
+            assert a.shape == (3, 3 if model == "wgangp" else 2)
+            np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6, err_msg=key)
+        else:
+            assert relative_error(a, b) < 1e-4, (key, relative_error(a, b))
+
+
+def test_weights_really_moved(results):
+    # The comparison above means something only if training changed weights.
+    logs = results["tensorflow"]["wgangp/logs"]
+    assert np.all(np.isfinite(logs)) and logs[:, 2].min() > 0  # a real penalty
+
+
+@pytest.mark.parametrize("other", ["jax", "torch"])
+def test_generate_same_images(results, other):
+    a = results[other]["generate"].astype(int)
+    b = results["tensorflow"]["generate"].astype(int)
+    assert a.shape == (16, 16, 16, 1)
+    assert np.abs(a - b).max() <= 1
+    assert b.std() > 0
