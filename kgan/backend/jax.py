@@ -16,8 +16,9 @@ import contextlib
 import jax
 import keras
 
-# Variables of the trainer state being run, innermost last. Inner scopes must
-# map all of them: a variable missing from a scope reads as its cleared value.
+# The variables mapped by each open scope, innermost last. An inner scope must
+# map all of them: a variable missing from the innermost scope reads its own
+# stored value (cleared during `fit`), not the traced value of an outer scope.
 _state_variables = []
 
 
@@ -35,8 +36,12 @@ def _run_in_inner_scope(fn, others, targets, target_values, *args):
     Returns `(output, new values of others)`.
     """
     mapping = [(v, v.value) for v in others] + list(zip(targets, target_values))
-    with keras.StatelessScope(state_mapping=mapping) as scope:
-        output = fn(*args)
+    _state_variables.append(list(others) + list(targets))
+    try:
+        with keras.StatelessScope(state_mapping=mapping) as scope:
+            output = fn(*args)
+    finally:
+        _state_variables.pop()
     return output, [scope.get_current_value(v) for v in others]
 
 
