@@ -368,6 +368,22 @@ class GAN(keras.Model):
         return np.concatenate(batches)
 
     # ---------------------------------------------------------- serialization
+    # Keras saves a layer's weights but not its seed generators: the noise
+    # state is saved too, so a resumed run draws the noise it would have drawn.
+    _SEED_STATE_KEY = "seed_generator_state"
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store[self._SEED_STATE_KEY] = self.seed_generator.state
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        if self._SEED_STATE_KEY in keys:
+            self.seed_generator.state.assign(store[self._SEED_STATE_KEY])
+        super().load_own_variables(
+            {key: store[key] for key in keys if key != self._SEED_STATE_KEY}
+        )
+
     def get_config(self):
         config = {"name": self.name, "trainable": self.trainable}
         for name in self.network_names:
