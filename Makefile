@@ -1,0 +1,27 @@
+# The README's two commands: `make demo` (install, then the main job) and
+# `make test` (install, then the suite on TensorFlow, JAX and PyTorch).
+SHELL := /bin/bash
+PYTHON ?= python3
+SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null && echo sudo)
+BACKENDS ?= tensorflow jax torch
+DEMO_DIR ?= runs/demo
+
+.PHONY: install demo test
+
+install:
+	@if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq dataset-fashion-mnist; \
+	fi
+	$(PYTHON) -m pip install -q -e ".[test]"
+
+demo: install
+	KERAS_BACKEND=$${KERAS_BACKEND:-jax} kgan train dcgan --dataset fashion_mnist \
+		--epochs 1 --width 32 --out $(DEMO_DIR)
+	KERAS_BACKEND=$${KERAS_BACKEND:-jax} kgan generate $(DEMO_DIR)/checkpoint.keras \
+		-n 64 --seed 0 -o $(DEMO_DIR)/grid.png
+
+test: install
+	@set -e; for backend in $(BACKENDS); do \
+		echo "== KERAS_BACKEND=$$backend pytest"; \
+		KERAS_BACKEND=$$backend $(PYTHON) -m pytest -p no:cacheprovider; \
+	done
