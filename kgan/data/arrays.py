@@ -7,6 +7,8 @@ import zlib
 import keras
 import numpy as np
 
+from kgan import images as image_utils
+
 # IDX type codes (third byte of the magic number) -> big-endian numpy dtypes.
 _IDX_DTYPES = {
     0x08: np.dtype("u1"),
@@ -119,11 +121,6 @@ def to_float_images(uint8_images):
     ((1, 1, 2, 1), -1.0, 1.0)
     """
     images = np.asarray(uint8_images)
-    if images.dtype != np.uint8:
-        raise ValueError(
-            "Argument `uint8_images` must have dtype uint8; received dtype "
-            f"{images.dtype}."
-        )
     if images.ndim == 3:
         images = images[..., np.newaxis]
     elif images.ndim != 4:
@@ -131,7 +128,7 @@ def to_float_images(uint8_images):
             "Argument `uint8_images` must have shape [N, H, W] or "
             f"[N, H, W, C]; received shape {images.shape}."
         )
-    return images.astype(np.float32) / np.float32(127.5) - np.float32(1.0)
+    return image_utils.to_float(images)
 
 
 class ArrayDataset(keras.utils.PyDataset):
