@@ -13,6 +13,7 @@ install:
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq dataset-fashion-mnist; \
 	fi
 	$(PYTHON) -m pip install -q -e ".[test]"
+	$(PYTHON) -m pip install -q --no-deps gan-face-generate==1.1.1
 
 demo: install
 	KERAS_BACKEND=$${KERAS_BACKEND:-jax} kgan train dcgan --dataset fashion_mnist \

@@ -27,6 +27,16 @@ def _init(stddev):
     return keras.initializers.RandomNormal(0.0, stddev)
 
 
+def _batch_norm(init_stddev):
+    # PyTorch's and Chainer's BatchNorm settings (momentum 0.1 there, 0.9
+    # here; epsilon 1e-5), so third-party DCGAN weights convert exactly.
+    return layers.BatchNormalization(
+        momentum=0.9,
+        epsilon=1e-5,
+        gamma_initializer=keras.initializers.RandomNormal(1.0, init_stddev),
+    )
+
+
 def dcgan_generator(
     image_size=64,
     channels=3,
@@ -60,19 +70,18 @@ def dcgan_generator(
     """
     start, n_up = _plan(image_size)
     kernel = _init(init_stddev)
-    gamma = keras.initializers.RandomNormal(1.0, init_stddev)
     z = keras.Input((latent_dim,), name="latents")
     filters = width * 2 ** (n_up - 1)
     x = layers.Dense(start * start * filters, use_bias=False, kernel_initializer=kernel)(z)
     x = layers.Reshape((start, start, filters))(x)
-    x = layers.BatchNormalization(gamma_initializer=gamma)(x)
+    x = _batch_norm(init_stddev)(x)
     x = layers.ReLU()(x)
     for _ in range(n_up - 1):
         filters //= 2
         x = layers.Conv2DTranspose(
             filters, 4, strides=2, padding="same", use_bias=False, kernel_initializer=kernel
         )(x)
-        x = layers.BatchNormalization(gamma_initializer=gamma)(x)
+        x = _batch_norm(init_stddev)(x)
         x = layers.ReLU()(x)
     x = layers.Conv2DTranspose(
         channels, 4, strides=2, padding="same", kernel_initializer=kernel
@@ -127,9 +136,7 @@ def dcgan_discriminator(
             kernel_initializer=kernel,
         )(x)
         if normalized and normalization == "batch":
-            x = layers.BatchNormalization(
-                gamma_initializer=keras.initializers.RandomNormal(1.0, init_stddev)
-            )(x)
+            x = _batch_norm(init_stddev)(x)
         elif normalized:
             x = layers.LayerNormalization(axis=(1, 2, 3))(x)
         x = layers.LeakyReLU(0.2)(x)

@@ -1,0 +1,82 @@
+"""FID and KID of a generator against real images."""
+
+import numpy as np
+import tqdm
+
+from kgan.metrics.distances import FeatureStatistics
+from kgan.metrics.distances import frechet_distance
+from kgan.metrics.distances import kernel_distance
+
+
+def _features(features, images, batch_size, description=None):
+    parts = []
+    for start in tqdm.trange(
+        0, len(images), batch_size, desc=description, disable=description is None, leave=False
+    ):
+        parts.append(features(images[start : start + batch_size], batch_size=batch_size))
+    return np.concatenate(parts)
+
+
+def _fid(features_a, features_b):
+    stats = []
+    for features in (features_a, features_b):
+        accumulator = FeatureStatistics()
+        accumulator.update(features)
+        stats.extend(accumulator.mean_and_covariance())
+    return frechet_distance(*stats)
+
+
+def fid(real_images, fake_images, features, batch_size=256):
+    """FID between two sets of images with a feature network.
+
+    Args:
+        real_images, fake_images: uint8 or float [-1, 1] arrays `[N, H, W, C]`.
+        features: a `kgan.metrics.FeatureNetwork`.
+        batch_size: images per forward pass.
+
+    Returns:
+        The Frechet distance of the two feature distributions.
+    """
+    return _fid(
+        _features(features, real_images, batch_size), _features(features, fake_images, batch_size)
+    )
+
+
+def evaluate(model, real_images, features, samples=10000, seed=0, floor_images=None, batch_size=256):
+    """FID and KID of `model.generate` against real images, with the floor.
+
+    Args:
+        model: anything with `generate(n, seed=..., batch_size=...)` -> uint8.
+        real_images: the reference set (e.g. the test split).
+        features: a `kgan.metrics.FeatureNetwork`.
+        samples: generated images (and at most this many real ones).
+        seed: seed of the generated latents.
+        floor_images: other real images (e.g. the train split) whose FID
+            against `real_images` is the best a model can hope for with this
+            sample count.
+        batch_size: images per forward pass.
+
+    Returns:
+        A dict: `fid`, `kid`, `kid_std`, `features`, `samples`, and
+        `floor` when `floor_images` is given.
+    """
+    real = _features(features, real_images[:samples], batch_size, "real features")
+    parts = []
+    for start in tqdm.trange(0, samples, batch_size, desc="generating", leave=False):
+        count = min(batch_size, samples - start)
+        images = model.generate(count, seed=seed * 1_000_003 + start, batch_size=batch_size)
+        parts.append(features(images, batch_size=batch_size))
+    fake = np.concatenate(parts)
+    kid, kid_std = kernel_distance(real, fake)
+    result = {
+        "fid": _fid(real, fake),
+        "kid": kid,
+        "kid_std": kid_std,
+        "features": features.name,
+        "samples": int(samples),
+        "real_samples": int(len(real)),
+    }
+    if floor_images is not None:
+        floor = _features(features, floor_images[:samples], batch_size, "floor features")
+        result["floor"] = _fid(real, floor)
+    return result
