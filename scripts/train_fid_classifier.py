@@ -1,6 +1,6 @@
 """Trains the Fashion-MNIST classifier whose features kgan's FID uses.
 
-    python scripts/train_fid_classifier.py [--epochs 6]
+    python scripts/train_fid_classifier.py [--epochs 3]
 
 Writes kgan/metrics/weights/fashion_mnist_classifier.keras and a JSON beside
 it with the test accuracy. Trained on the train split only: the test split is
@@ -21,7 +21,7 @@ OUT = os.path.join(os.path.dirname(kgan.__file__), "metrics", "weights")
 def classifier():
     inputs = keras.Input((28, 28, 1), name="images")
     x = inputs
-    for filters in (32, 64):
+    for filters in (16, 32):
         x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
         x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
         x = keras.layers.MaxPooling2D()(x)
@@ -34,7 +34,7 @@ def classifier():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--epochs", type=int, default=3)
     args = parser.parse_args()
     keras.utils.set_random_seed(0)
     train_x, train_y = kgan.data.load_fashion_mnist("train")

@@ -106,7 +106,8 @@ def _describe(name, info):
     resolution = "x".join(str(d) for d in info.get("resolution", [])[:2]) or "?"
     fid = info.get("fid")
     quality = (
-        f"FID {fid['value']:.2f} ({fid['features']}, {fid['samples']} samples)"
+        f"FID {fid['fid']:.2f} (floor {fid['floor']:.2f}; {fid['features']}, "
+        f"{fid['samples']} samples)"
         if fid
         else "FID not measured"
     )

@@ -15,16 +15,11 @@ WEIGHTS_FILE = "model.weights.h5"
 PRESET_FILES = (CONFIG_FILE, METADATA_FILE, WEIGHTS_FILE)
 
 
-def _uncompiled_copy(model):
-    """The same architecture and weights without optimizer state."""
-    copy = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(model))
-    for target, source in zip(copy.variables, model.variables):
-        target.assign(source.value)
-    return copy
-
-
 def save_preset(model, directory, **metadata):
     """Writes a model as a preset directory.
+
+    A compiled model keeps its optimizers and their state, so a loaded
+    preset continues training with `fit`.
 
     Args:
         model: a kgan model (e.g. a trained `DCGAN`).
@@ -43,7 +38,6 @@ def save_preset(model, directory, **metadata):
     >>> kgan.zoo.load("my_preset").generate(4)
     """
     os.makedirs(directory, exist_ok=True)
-    model = _uncompiled_copy(model)
     config = keras.saving.serialize_keras_object(model)
     with open(os.path.join(directory, CONFIG_FILE), "w") as file:
         json.dump(config, file, indent=2, sort_keys=True)

@@ -1,0 +1,137 @@
+"""Trains a shipped preset, measures its FID, and writes it to kgan/presets/NAME.
+
+    KERAS_BACKEND=torch python scripts/train_preset.py dcgan_fashion_mnist
+
+Rerunning the same command after an interruption resumes from the last chunk
+(`keras.callbacks.BackupAndRestore` every `--chunk` steps in the work folder).
+`--evaluate-only` re-measures FID of a finished run and rewrites the preset.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import keras
+
+import kgan
+from kgan.models import DCGAN
+from kgan.models import WGANGP
+
+PRESETS_DIR = os.path.join(os.path.dirname(kgan.__file__), "presets")
+
+# Sized for 2 CPU cores (about an hour or less each).
+RECIPES = {
+    "dcgan_fashion_mnist": dict(
+        family="dcgan", dataset="fashion_mnist", image_size=28, channels=1, width=32,
+        latent_dim=100, batch_size=64, steps=6000,
+    ),
+    "wgangp_fashion_mnist": dict(
+        family="wgangp", dataset="fashion_mnist", image_size=28, channels=1, width=32,
+        latent_dim=100, batch_size=64, steps=3000, n_critic=5,
+    ),
+}
+
+DATASETS = {
+    "fashion_mnist": dict(
+        data="Fashion-MNIST train split (60,000 28x28 grey images, Zalando)",
+        license="MIT",
+    ),
+}
+
+
+def build(recipe, seed):
+    if recipe["family"] == "dcgan":
+        return DCGAN.create(
+            recipe["image_size"], recipe["channels"], recipe["latent_dim"], recipe["width"], seed=seed
+        )
+    return WGANGP.create(
+        recipe["image_size"], recipe["channels"], recipe["latent_dim"], recipe["width"],
+        n_critic=recipe["n_critic"], seed=seed,
+    )
+
+
+def training_data(recipe, seed):
+    if recipe["dataset"] == "fashion_mnist":
+        return kgan.data.fashion_mnist_dataset("train", batch_size=recipe["batch_size"], seed=seed)
+    raise ValueError(f"Unknown dataset {recipe['dataset']!r}")
+
+
+def evaluation_sets(recipe):
+    """(reference images, floor images): the test split and the train split."""
+    if recipe["dataset"] == "fashion_mnist":
+        test, _ = kgan.data.load_fashion_mnist("test")
+        train, _ = kgan.data.load_fashion_mnist("train")
+        return test, train, kgan.metrics.fashion_mnist_features()
+    raise ValueError(f"Unknown dataset {recipe['dataset']!r}")
+
+
+def measure(gan, recipe, samples):
+    reference, floor, features = evaluation_sets(recipe)
+    result = kgan.metrics.evaluate(gan, reference, features, samples=samples, floor_images=floor)
+    result["reference"] = f"{recipe['dataset']} test split"
+    result["floor_from"] = f"{recipe['dataset']} train split vs test split"
+    return result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("preset", choices=sorted(RECIPES))
+    parser.add_argument("--steps", type=int, default=None, help="override the recipe's steps")
+    parser.add_argument("--chunk", type=int, default=500, help="steps between backups")
+    parser.add_argument("--workdir", default=None, help="default: runs/presets/PRESET")
+    parser.add_argument("--samples", type=int, default=10000, help="images for FID")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--evaluate-only", action="store_true")
+    args = parser.parse_args(argv)
+
+    recipe = dict(RECIPES[args.preset])
+    if args.steps:
+        recipe["steps"] = args.steps
+    workdir = args.workdir or os.path.join("runs", "presets", args.preset)
+    os.makedirs(workdir, exist_ok=True)
+    checkpoint = os.path.join(workdir, "final.keras")
+    keras.utils.set_random_seed(args.seed)
+
+    if not args.evaluate_only:
+        gan = build(recipe, args.seed)
+        gan.compile()
+        started = time.time()
+        gan.fit(
+            training_data(recipe, args.seed),
+            epochs=recipe["steps"] // args.chunk,
+            steps_per_epoch=args.chunk,
+            shuffle=False,
+            verbose=2,
+            callbacks=[
+                keras.callbacks.BackupAndRestore(os.path.join(workdir, "backup")),
+                keras.callbacks.CSVLogger(os.path.join(workdir, "history.csv"), append=True),
+                kgan.callbacks.SampleGrid(os.path.join(workdir, "samples"), n=64, every=2),
+            ],
+        )
+        gan.save(checkpoint)
+        with open(os.path.join(workdir, "timing.json"), "a") as file:
+            file.write(json.dumps({"seconds": time.time() - started, "backend": keras.backend.backend()}) + "\n")
+    gan = keras.models.load_model(checkpoint)
+    quality = measure(gan, recipe, args.samples)
+    print(json.dumps(quality, indent=2))
+    metadata = dict(DATASETS[recipe["dataset"]])
+    metadata.update(
+        dataset=recipe["dataset"],
+        fid=quality,
+        training={
+            "steps": recipe["steps"],
+            "batch_size": recipe["batch_size"],
+            "backend": keras.backend.backend(),
+            "recipe": recipe,
+            "command": f"python scripts/train_preset.py {args.preset}",
+        },
+    )
+    info = kgan.zoo.save_preset(gan, os.path.join(PRESETS_DIR, args.preset), **metadata)
+    print(f"Wrote preset {args.preset}: FID {info['fid']['fid']:.2f} (floor {info['fid']['floor']:.2f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
