@@ -1,6 +1,6 @@
 """A plain PyTorch DCGAN (nn.Module, torch.optim, no Keras), the FID reference.
 
-    KERAS_BACKEND=torch python benchmarks/reference_dcgan_torch.py --steps 6000
+    KERAS_BACKEND=torch python benchmarks/reference_dcgan_torch.py --steps 10000
 
 Same architecture, initialisation, optimizer, loss, batch size and number of
 steps as the `dcgan_fashion_mnist` preset (scripts/train_preset.py), trained on
@@ -112,7 +112,7 @@ def train(steps, batch_size, seed, latent_dim=100):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--steps", type=int, default=6000)
+    parser.add_argument("--steps", type=int, default=10000)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--samples", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=0)

@@ -1,4 +1,4 @@
-"""The `kgan` command: train GANs and generate images from the terminal."""
+"""The `kgan` command: list, generate, train, evaluate and convert."""
 
 import argparse
 import os
@@ -48,17 +48,59 @@ def _train(args):
     return 0
 
 
-def _generate(args):
+def _load(spec):
+    """A model from a `.keras` file or a preset (name, directory or URL)."""
     import keras
 
     import kgan
 
-    if not os.path.exists(args.model):
-        raise SystemExit(f"kgan generate: no model file at {args.model!r}")
-    gan = keras.models.load_model(args.model)
-    images = gan.generate(args.n, seed=args.seed, batch_size=args.batch_size)
+    if str(spec).endswith(".keras"):
+        if not os.path.exists(spec):
+            raise SystemExit(f"kgan: no model file at {spec!r}")
+        return keras.models.load_model(spec)
+    try:
+        return kgan.zoo.load(spec)
+    except (ValueError, FileNotFoundError, OSError) as error:
+        raise SystemExit(f"kgan: {error}")
+
+
+def _generate(args):
+    import kgan
+
+    model = _load(args.model)
+    images = model.generate(args.n, seed=args.seed, batch_size=args.batch_size)
     kgan.images.save_grid(args.output, images, columns=args.columns)
     print(f"Wrote {args.n} images to {args.output}")
+    return 0
+
+
+def _list(args):
+    import kgan
+
+    for line in kgan.zoo.list():
+        print(line)
+    return 0
+
+
+def _evaluate(args):
+    import json
+
+    import kgan
+
+    model = _load(args.model)
+    dataset = args.dataset or getattr(model, "preset_metadata", {}).get("dataset")
+    if dataset is None:
+        raise SystemExit("kgan evaluate: the model names no dataset; pass --dataset")
+    result = kgan.metrics.evaluate_on(model, dataset, samples=args.samples, seed=args.seed)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def _convert(args):
+    import kgan
+
+    kgan.zoo.converters.convert(args.kind, args.checkpoint, args.out)
+    print(f"Wrote preset {args.out}")
     return 0
 
 
@@ -97,16 +139,47 @@ def build_parser():
 
     generate = commands.add_parser(
         "generate",
-        help="generate a grid of images from a saved model",
-        description="Generate images from a saved model (.keras) into one grid PNG.",
+        help="generate a grid of images from a preset or a saved model",
+        description="Generate images from a preset (a name from `kgan list`, a preset "
+        "directory or URL) or a saved model (.keras) into one grid PNG.",
     )
-    generate.add_argument("model", help="a model saved with model.save('x.keras')")
+    generate.add_argument("model", help="preset name, directory, URL, or a .keras file")
     generate.add_argument("-n", type=int, default=64, help="number of images")
     generate.add_argument("--seed", type=int, default=0)
     generate.add_argument("--batch-size", type=int, default=64)
     generate.add_argument("--columns", type=int, default=None)
     generate.add_argument("-o", "--output", default="grid.png")
     generate.set_defaults(run=_generate)
+
+    listing = commands.add_parser(
+        "list", help="list the presets", description="One line per preset: name, "
+        "family, resolution, training data, licence, FID with its floor."
+    )
+    listing.set_defaults(run=_list)
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="measure FID and KID of a preset against its data",
+        description="FID and KID of generated images against the test split of the "
+        "preset's dataset, with the real-data floor (train split vs test split), "
+        "using the dataset's shipped feature network. Shows progress bars.",
+    )
+    evaluate.add_argument("model", help="preset name, directory, URL, or a .keras file")
+    evaluate.add_argument("--samples", type=int, default=10000)
+    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument("--dataset", default=None, help="default: the preset's dataset")
+    evaluate.set_defaults(run=_evaluate)
+
+    convert = commands.add_parser(
+        "convert",
+        help="convert a third-party checkpoint to a kgan preset",
+        description="Convert a third-party checkpoint into a kgan preset directory "
+        "(no code from the checkpoint is run).",
+    )
+    convert.add_argument("kind", choices=["gan_face_generate"], help="the checkpoint's format")
+    convert.add_argument("checkpoint", help="the checkpoint file (e.g. weights.tar)")
+    convert.add_argument("out", help="the preset directory to write")
+    convert.set_defaults(run=_convert)
     return parser
 
 

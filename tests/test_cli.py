@@ -11,7 +11,7 @@ from kgan import cli
 
 
 def test_help_documents_each_command():
-    for command in ("train", "generate"):
+    for command in ("train", "generate", "list", "evaluate", "convert"):
         result = subprocess.run(
             [sys.executable, "-m", "kgan.cli", command, "--help"],
             capture_output=True, text=True, check=True,

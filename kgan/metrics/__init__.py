@@ -7,4 +7,6 @@ from kgan.metrics.features import FeatureNetwork
 from kgan.metrics.features import fashion_mnist_features
 from kgan.metrics.features import inception_v3_features
 from kgan.metrics.fid import evaluate
+from kgan.metrics.fid import evaluate_on
+from kgan.metrics.fid import reference_sets
 from kgan.metrics.fid import fid

@@ -80,3 +80,33 @@ def evaluate(model, real_images, features, samples=10000, seed=0, floor_images=N
         floor = _features(features, floor_images[:samples], batch_size, "floor features")
         result["floor"] = _fid(real, floor)
     return result
+
+
+def reference_sets(dataset):
+    """`(reference images, floor images, feature network)` for a dataset name.
+
+    The reference is the test split, the floor the train split, and the
+    features those of a classifier trained on the train split.
+    """
+    if dataset == "fashion_mnist":
+        from kgan.data import load_fashion_mnist
+        from kgan.metrics.features import fashion_mnist_features
+
+        test, _ = load_fashion_mnist("test")
+        train, _ = load_fashion_mnist("train")
+        return test, train, fashion_mnist_features()
+    raise ValueError(
+        f"No FID reference for dataset {dataset!r}. Expected one of ['fashion_mnist']; "
+        "for other data call kgan.metrics.evaluate with your own images and features."
+    )
+
+
+def evaluate_on(model, dataset, samples=10000, seed=0, batch_size=256):
+    """`evaluate` against a named dataset's test split, with its train-split floor."""
+    reference, floor, features = reference_sets(dataset)
+    result = evaluate(
+        model, reference, features, samples=samples, seed=seed, floor_images=floor, batch_size=batch_size
+    )
+    result["reference"] = f"{dataset} test split"
+    result["floor_from"] = f"{dataset} train split vs test split"
+    return result
