@@ -14,6 +14,10 @@ install:
 	fi
 	$(PYTHON) -m pip install -q -e ".[test]"
 	$(PYTHON) -m pip install -q --no-deps gan-face-generate==1.1.1
+	@npm_prefix=$${KGAN_HOME:-$$HOME/.cache/kgan}/npm; \
+	if [ ! -f $$npm_prefix/node_modules/emoji-datasource-google/emoji.json ]; then \
+		npm install --no-audit --no-fund --prefix $$npm_prefix emoji-datasource-google@16.0.0; \
+	fi
 
 demo: install
 	KERAS_BACKEND=$${KERAS_BACKEND:-jax} kgan train dcgan --dataset fashion_mnist \

@@ -5,6 +5,9 @@ __version__ = "0.1.0"
 from kgan import backend  # noqa: F401  (first: checks the Keras backend is usable)
 from kgan import callbacks  # noqa: F401
 from kgan import data  # noqa: F401
+from kgan import images  # noqa: F401
 from kgan import layers  # noqa: F401
 from kgan import losses  # noqa: F401
+from kgan import metrics  # noqa: F401
 from kgan import models  # noqa: F401
+from kgan import zoo  # noqa: F401

@@ -48,3 +48,31 @@ def test_unknown_model_is_rejected(capsys):
     with pytest.raises(SystemExit):
         cli.main(["train", "stylegan", "--out", "x"])
     assert "invalid choice: 'stylegan'" in capsys.readouterr().err
+
+
+def test_list_prints_every_preset(capsys):
+    from kgan.zoo import registry
+
+    assert cli.main(["list"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split()[0] for line in lines] == registry.names()
+
+
+def test_evaluate_a_preset_directory(tmp_path, capsys):
+    import json
+
+    import kgan
+    from kgan.models import DCGAN
+
+    gan = DCGAN.create(28, channels=1, latent_dim=8, width=8)
+    kgan.zoo.save_preset(gan, tmp_path / "p", dataset="fashion_mnist")
+    assert cli.main(["evaluate", str(tmp_path / "p"), "--samples", "300"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["samples"] == 300 and result["features"] == "fashion_mnist_classifier/128"
+    # An untrained generator is far from the data; the floor is near zero.
+    assert result["fid"] > 10 * result["floor"] > 0
+
+
+def test_unknown_preset_is_a_clear_error():
+    with pytest.raises(SystemExit, match="Unknown preset 'nope'"):
+        cli.main(["generate", "nope"])

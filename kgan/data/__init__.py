@@ -8,3 +8,11 @@ from kgan.data.fashion_mnist import CLASS_NAMES as FASHION_MNIST_CLASSES
 from kgan.data.fashion_mnist import fashion_mnist_dataset
 from kgan.data.fashion_mnist import load_fashion_mnist
 from kgan.data.fashion_mnist import load_fashion_mnist_uint8
+from kgan.data.emoji import EMOJI_CATEGORIES
+from kgan.data.emoji import EMOJI_LICENSE
+from kgan.data.emoji import EMOJI_SOURCE
+from kgan.data.emoji import emoji_dataset
+from kgan.data.emoji import emoji_package_dir
+from kgan.data.emoji import install_emoji_package
+from kgan.data.emoji import load_emoji
+from kgan.data.emoji import load_emoji_uint8

@@ -74,7 +74,7 @@ def _shipped(filename):
 
 def classifier_features(classifier, layer="features"):
     """The model from a classifier's input to its layer named `layer`."""
-    return keras.Model(classifier.inputs, classifier.get_layer(layer).output)
+    return keras.Model(classifier.inputs[0], classifier.get_layer(layer).output)
 
 
 def fashion_mnist_features():
