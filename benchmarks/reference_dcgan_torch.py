@@ -1,16 +1,19 @@
-"""A plain PyTorch DCGAN (nn.Module, torch.optim, no Keras), the FID reference.
+"""Plain PyTorch GANs (nn.Module, torch.optim, no Keras): the FID references.
 
-    KERAS_BACKEND=torch python benchmarks/reference_dcgan_torch.py --steps 10000
+    KERAS_BACKEND=torch python benchmarks/reference_dcgan_torch.py dcgan_fashion_mnist
 
-Same architecture, initialisation, optimizer, loss, batch size and number of
-steps as the `dcgan_fashion_mnist` preset (scripts/train_preset.py), trained on
-the same data; its FID is measured with the same features and sample count by
-kgan.metrics. Results go to benchmarks/quality.json.
+For a kgan preset, trains the same architecture (kgan's `dcgan_generator` and
+`dcgan_discriminator`), initialisation, optimizer, loss, batch size and number
+of steps on the same data, written directly in PyTorch; then measures FID with
+the same features and sample count through kgan.metrics. Results go to
+benchmarks/quality.json under `reference/<preset>`.
 """
 
 import argparse
 import json
+import math
 import os
+import sys
 import time
 
 import numpy as np
@@ -20,33 +23,54 @@ from torch import nn
 import kgan
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
+from train_preset import RECIPES  # noqa: E402
+from train_preset import training_arrays  # noqa: E402
+
+
+def plan(image_size):
+    start = 7 if image_size % 7 == 0 else 4
+    return start, int(math.log2(image_size // start))
+
+
+def batch_norm(channels):
+    return nn.BatchNorm2d(channels, momentum=0.1, eps=1e-5)
 
 
 class Generator(nn.Module):
-    def __init__(self, latent_dim=100, width=32, channels=1):
+    def __init__(self, image_size, channels, latent_dim, width):
         super().__init__()
-        self.width = width
-        self.dense = nn.Linear(latent_dim, 7 * 7 * 2 * width, bias=False)
-        self.body = nn.Sequential(
-            nn.BatchNorm2d(2 * width), nn.ReLU(),
-            nn.ConvTranspose2d(2 * width, width, 4, 2, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU(),
-            nn.ConvTranspose2d(width, channels, 4, 2, 1), nn.Tanh(),
-        )
+        self.start, n_up = plan(image_size)
+        self.filters = width * 2 ** (n_up - 1)
+        self.dense = nn.Linear(latent_dim, self.start * self.start * self.filters, bias=False)
+        layers, filters = [batch_norm(self.filters), nn.ReLU()], self.filters
+        for _ in range(n_up - 1):
+            layers += [nn.ConvTranspose2d(filters, filters // 2, 4, 2, 1, bias=False), batch_norm(filters // 2), nn.ReLU()]
+            filters //= 2
+        layers += [nn.ConvTranspose2d(filters, channels, 4, 2, 1), nn.Tanh()]
+        self.body = nn.Sequential(*layers)
 
     def forward(self, z):
-        # NHWC reshape as in Keras, then NCHW for torch.
-        x = self.dense(z).view(-1, 7, 7, 2 * self.width).permute(0, 3, 1, 2)
+        # Keras reshapes the dense output as NHWC; torch convolutions want NCHW.
+        x = self.dense(z).view(-1, self.start, self.start, self.filters).permute(0, 3, 1, 2)
         return self.body(x)
 
 
 class Discriminator(nn.Module):
-    def __init__(self, width=32, channels=1):
+    def __init__(self, image_size, channels, width, normalization):
         super().__init__()
-        self.body = nn.Sequential(
-            nn.Conv2d(channels, width, 4, 2, 1), nn.LeakyReLU(0.2),
-            nn.Conv2d(width, 2 * width, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * width), nn.LeakyReLU(0.2),
-        )
-        self.head = nn.Linear(7 * 7 * 2 * width, 1)
+        _, n_down = plan(image_size)
+        layers, in_channels, filters = [], channels, width
+        for i in range(n_down):
+            normalized = i > 0 and normalization is not None
+            layers.append(nn.Conv2d(in_channels, filters, 4, 2, 1, bias=not normalized))
+            if normalized:
+                layers.append(batch_norm(filters))
+            layers.append(nn.LeakyReLU(0.2))
+            in_channels, filters = filters, filters * 2
+        self.body = nn.Sequential(*layers)
+        size = image_size // 2**n_down
+        self.head = nn.Linear(size * size * in_channels, 1)
 
     def forward(self, x):
         return self.head(self.body(x).permute(0, 2, 3, 1).flatten(1))
@@ -62,74 +86,95 @@ def initialise(module):
         nn.init.zeros_(module.bias)
 
 
-class TorchGenerated:
-    """`generate(n, seed)` for the torch generator, latents as kgan's (PCG64, U(-1, 1))."""
+class Sampler:
+    """`generate(n, seed)` for a torch generator, latents drawn as kgan draws them."""
 
-    def __init__(self, generator, latent_dim):
-        self.generator, self.latent_dim = generator.eval(), latent_dim
+    def __init__(self, generator, latent_dim, distribution):
+        self.generator, self.latent_dim, self.distribution = generator.eval(), latent_dim, distribution
+
+    def latents(self, n, rng):
+        if self.distribution == "uniform":
+            return rng.uniform(-1, 1, (n, self.latent_dim)).astype("float32")
+        return rng.standard_normal((n, self.latent_dim)).astype("float32")
 
     def generate(self, n, seed=None, batch_size=256):
-        z = np.random.Generator(np.random.PCG64(seed)).uniform(-1, 1, (n, self.latent_dim)).astype("float32")
+        z = self.latents(n, np.random.Generator(np.random.PCG64(seed)))
         with torch.no_grad():
             images = self.generator(torch.from_numpy(z)).permute(0, 2, 3, 1).numpy()
         return kgan.images.to_uint8(images)
 
 
-def train(steps, batch_size, seed, latent_dim=100):
+def gradient_penalty(critic, real, fake):
+    epsilon = torch.rand(real.shape[0], 1, 1, 1)
+    mixed = (real + epsilon * (fake - real)).requires_grad_(True)
+    (gradient,) = torch.autograd.grad(critic(mixed).sum(), mixed, create_graph=True)
+    return ((gradient.flatten(1).norm(dim=1) - 1) ** 2).mean()
+
+
+def train(recipe, images, seed):
     torch.manual_seed(seed)
-    images, _ = kgan.data.load_fashion_mnist("train")
-    data = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()
-    generator, discriminator = Generator(latent_dim), Discriminator()
+    size, channels, latent_dim, width = (recipe[k] for k in ("image_size", "channels", "latent_dim", "width"))
+    wgan = recipe["family"] == "wgangp"
+    generator = Generator(size, channels, latent_dim, width)
+    critic = Discriminator(size, channels, width, None if wgan else "batch")
     generator.apply(initialise)
-    discriminator.apply(initialise)
-    g_optimizer = torch.optim.Adam(generator.parameters(), 2e-4, betas=(0.5, 0.999), eps=1e-7)
-    d_optimizer = torch.optim.Adam(discriminator.parameters(), 2e-4, betas=(0.5, 0.999), eps=1e-7)
-    bce = nn.BCEWithLogitsLoss()
+    critic.apply(initialise)
+    betas, lr = ((0.0, 0.9), 1e-4) if wgan else ((0.5, 0.999), 2e-4)
+    g_optimizer = torch.optim.Adam(generator.parameters(), lr, betas=betas, eps=1e-7)
+    d_optimizer = torch.optim.Adam(critic.parameters(), lr, betas=betas, eps=1e-7)
+    sampler = Sampler(generator, latent_dim, "normal" if wgan else "uniform")
+    data = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()
     rng = np.random.default_rng(seed)
-    order, position = rng.permutation(len(data)), 0
+    order, position, batch = rng.permutation(len(data)), 0, recipe["batch_size"]
+    softplus = nn.functional.softplus
     started = time.time()
-    for step in range(steps):
-        if position + batch_size > len(order):
+    for step in range(recipe["steps"]):
+        if position + batch > len(order):
             order, position = rng.permutation(len(data)), 0
-        real = data[order[position : position + batch_size]]
-        position += batch_size
-        z = torch.rand(batch_size, latent_dim) * 2 - 1
-        fake = generator(z)
-        d_optimizer.zero_grad()
-        real_logits, fake_logits = discriminator(real), discriminator(fake.detach())
-        d_loss = bce(real_logits, torch.ones_like(real_logits)) + bce(fake_logits, torch.zeros_like(fake_logits))
-        d_loss.backward()
-        d_optimizer.step()
+        real = data[order[position : position + batch]]
+        position += batch
+        generator.train()
+        for _ in range(recipe.get("n_critic", 1)):
+            z = torch.from_numpy(sampler.latents(batch, rng))
+            fake = generator(z).detach()
+            d_optimizer.zero_grad()
+            if wgan:
+                d_loss = critic(fake).mean() - critic(real).mean() + 10.0 * gradient_penalty(critic, real, fake)
+            else:
+                d_loss = softplus(-critic(real)).mean() + softplus(critic(fake)).mean()
+            d_loss.backward()
+            d_optimizer.step()
+        if wgan:  # kgan's WGAN-GP draws fresh latents for the generator update
+            z = torch.from_numpy(sampler.latents(batch, rng))
         g_optimizer.zero_grad()
-        fake_logits = discriminator(generator(z))
-        g_loss = bce(fake_logits, torch.ones_like(fake_logits))
+        scores = critic(generator(z))
+        g_loss = -scores.mean() if wgan else softplus(-scores).mean()
         g_loss.backward()
         g_optimizer.step()
-        if step % 500 == 0 or step == steps - 1:
+        if step % 500 == 0 or step == recipe["steps"] - 1:
             print(f"step {step}: d_loss {d_loss.item():.4f} g_loss {g_loss.item():.4f}", flush=True)
-    return generator, time.time() - started
+    return sampler, time.time() - started
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--steps", type=int, default=10000)
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("preset", choices=sorted(RECIPES))
     parser.add_argument("--samples", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     torch.set_num_threads(os.cpu_count() or 1)
-    generator, seconds = train(args.steps, args.batch_size, args.seed)
-    test, _ = kgan.data.load_fashion_mnist("test")
-    train_images, _ = kgan.data.load_fashion_mnist("train")
-    result = kgan.metrics.evaluate(
-        TorchGenerated(generator, 100), test, kgan.metrics.fashion_mnist_features(),
-        samples=args.samples, floor_images=train_images,
+    recipe = RECIPES[args.preset]
+    sampler, seconds = train(recipe, training_arrays(recipe), args.seed)
+    result = kgan.metrics.evaluate_on(sampler, recipe["dataset"], samples=args.samples)
+    result.update(
+        model=f"plain PyTorch {recipe['family'].upper()} (same networks)",
+        steps=recipe["steps"], batch_size=recipe["batch_size"],
+        train_seconds=round(seconds, 1), torch=torch.__version__,
+        command=f"python benchmarks/reference_dcgan_torch.py {args.preset}",
     )
-    result.update(model="plain PyTorch DCGAN-28 (width 32)", steps=args.steps,
-                  batch_size=args.batch_size, train_seconds=round(seconds, 1), torch=torch.__version__)
     path = os.path.join(HERE, "quality.json")
     results = json.load(open(path)) if os.path.exists(path) else {}
-    results["reference_dcgan_torch"] = result
+    results[f"reference/{args.preset}"] = result
     with open(path, "w") as file:
         json.dump(results, file, indent=2, sort_keys=True)
     print(json.dumps(result, indent=2))

@@ -31,12 +31,21 @@ RECIPES = {
         family="wgangp", dataset="fashion_mnist", image_size=28, channels=1, width=32,
         latent_dim=100, batch_size=64, steps=3000, n_critic=5,
     ),
+    "dcgan_emoji_64": dict(
+        family="dcgan", dataset="emoji", image_size=64, channels=3, width=32,
+        latent_dim=100, batch_size=64, steps=3000,
+    ),
 }
 
 DATASETS = {
     "fashion_mnist": dict(
         data="Fashion-MNIST train split (60,000 28x28 grey images, Zalando)",
         license="MIT",
+    ),
+    "emoji": dict(
+        data="Google Noto emoji, npm emoji-datasource-google 16.0.0 (3,786 64x64 images "
+        "with skin-tone variants, composited on white)",
+        license="Apache-2.0 (images); MIT (package code and emoji.json)",
     ),
 }
 
@@ -52,10 +61,17 @@ def build(recipe, seed):
     )
 
 
-def training_data(recipe, seed):
+def training_arrays(recipe):
+    """The training images, float32 NHWC in [-1, 1]."""
     if recipe["dataset"] == "fashion_mnist":
-        return kgan.data.fashion_mnist_dataset("train", batch_size=recipe["batch_size"], seed=seed)
+        return kgan.data.load_fashion_mnist("train")[0]
+    if recipe["dataset"] == "emoji":
+        return kgan.data.load_emoji(skin_tones=True)[0]
     raise ValueError(f"Unknown dataset {recipe['dataset']!r}")
+
+
+def training_data(recipe, seed):
+    return kgan.data.as_dataset(training_arrays(recipe), batch_size=recipe["batch_size"], seed=seed)
 
 
 def main(argv=None):
@@ -113,6 +129,7 @@ def main(argv=None):
     )
     info = kgan.zoo.save_preset(gan, os.path.join(PRESETS_DIR, args.preset), **metadata)
     print(f"Wrote preset {args.preset}: FID {info['fid']['fid']:.2f} (floor {info['fid']['floor']:.2f})")
+    kgan.images.save_grid(os.path.join(workdir, "preset_seed0.png"), gan.generate(64, seed=0))
     return 0
 
 

@@ -11,10 +11,12 @@ import keras
 import numpy as np
 from keras import ops
 
+import kgan
 from kgan.models import DCGAN
 from kgan.models import WGANGP
 from kgan.models import dcgan_discriminator
 from kgan.models import dcgan_generator
+from kgan.zoo import registry
 
 STEPS = 3
 BATCH = 8
@@ -114,6 +116,8 @@ def main(model_path, output_path):
     results.update(train("dcgan"))
     results.update(train("wgangp"))
     results["generate"] = keras.models.load_model(model_path).generate(16, seed=3)
+    for name in registry.bundled_names():
+        results[f"preset/{name}"] = kgan.zoo.load(name).generate(64, seed=0)
     np.savez(output_path, **results)
 
 

@@ -2,7 +2,8 @@
 
 Each backend runs in its own process (tests/cross_backend_worker.py): a small
 DCGAN and a small WGAN-GP with BatchNorm in G, fixed initial weights, fixed data
-and noise, 3 steps each; and `generate(16, seed=3)` of one saved model.
+and noise, 3 steps each; `generate(16, seed=3)` of one saved model; and
+`generate(64, seed=0)` of every bundled preset.
 """
 
 import os
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from kgan.models import DCGAN
+from kgan.zoo import registry
 
 BACKENDS = ("tensorflow", "jax", "torch")
 WORKER = os.path.join(os.path.dirname(__file__), "cross_backend_worker.py")
@@ -73,6 +75,15 @@ def test_weights_really_moved(results):
     # The comparison above means something only if training changed weights.
     logs = results["tensorflow"]["wgangp/logs"]
     assert np.all(np.isfinite(logs)) and logs[:, 2].min() > 0  # a real penalty
+
+
+@pytest.mark.parametrize("name", registry.bundled_names())
+@pytest.mark.parametrize("other", ["jax", "torch"])
+def test_bundled_presets_generate_the_same_images(results, name, other):
+    a = results[other][f"preset/{name}"].astype(int)
+    b = results["tensorflow"][f"preset/{name}"].astype(int)
+    assert a.shape[0] == 64
+    assert np.abs(a - b).max() <= 1
 
 
 @pytest.mark.parametrize("other", ["jax", "torch"])

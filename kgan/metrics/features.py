@@ -8,9 +8,6 @@ from keras import ops
 
 from kgan import backend
 
-FASHION_MNIST_CLASSIFIER = "fashion_mnist_classifier.keras"
-
-
 class FeatureNetwork:
     """Maps images to feature vectors with a Keras model.
 
@@ -77,21 +74,26 @@ def classifier_features(classifier, layer="features"):
     return keras.Model(classifier.inputs[0], classifier.get_layer(layer).output)
 
 
-def fashion_mnist_features():
-    """Features of kgan's Fashion-MNIST classifier (penultimate layer, 128-d).
+def shipped_classifier_features(dataset):
+    """Features (penultimate layer, 128-d) of kgan's classifier for a dataset.
 
-    The classifier is trained on the Fashion-MNIST train split by
-    `scripts/train_fid_classifier.py`, in the spirit of TF-GAN's MNIST
-    Frechet distance; its test accuracy is in its metadata.
+    The classifiers are trained by `scripts/train_fid_classifier.py` (Fashion-MNIST:
+    on the train split; emoji: categories, on half A), in the spirit of
+    TF-GAN's MNIST Frechet distance; their accuracy is in the JSON beside them.
     """
-    path = _shipped(FASHION_MNIST_CLASSIFIER)
+    path = _shipped(f"{dataset}_classifier.keras")
     if not path.is_file():
         raise FileNotFoundError(
             f"The shipped classifier {path} is missing; train it with "
-            "`python scripts/train_fid_classifier.py`."
+            f"`python scripts/train_fid_classifier.py {dataset}`."
         )
     classifier = keras.models.load_model(str(path))
-    return FeatureNetwork(classifier_features(classifier), "fashion_mnist_classifier/128")
+    return FeatureNetwork(classifier_features(classifier), f"{dataset}_classifier/128")
+
+
+def fashion_mnist_features():
+    """Features of kgan's Fashion-MNIST classifier (see `shipped_classifier_features`)."""
+    return shipped_classifier_features("fashion_mnist")
 
 
 def inception_v3_features(weights):

@@ -49,7 +49,7 @@ def evaluate(model, real_images, features, samples=10000, seed=0, floor_images=N
         model: anything with `generate(n, seed=..., batch_size=...)` -> uint8.
         real_images: the reference set (e.g. the test split).
         features: a `kgan.metrics.FeatureNetwork`.
-        samples: generated images (and at most this many real ones).
+        samples: generated and real images (at most `len(real_images)`).
         seed: seed of the generated latents.
         floor_images: other real images (e.g. the train split) whose FID
             against `real_images` is the best a model can hope for with this
@@ -60,6 +60,7 @@ def evaluate(model, real_images, features, samples=10000, seed=0, floor_images=N
         A dict: `fid`, `kid`, `kid_std`, `features`, `samples`, and
         `floor` when `floor_images` is given.
     """
+    samples = min(samples, len(real_images))
     real = _features(features, real_images[:samples], batch_size, "real features")
     parts = []
     for start in tqdm.trange(0, samples, batch_size, desc="generating", leave=False):
@@ -82,22 +83,39 @@ def evaluate(model, real_images, features, samples=10000, seed=0, floor_images=N
     return result
 
 
+def emoji_halves():
+    """The emoji set split in two halves by a fixed permutation (seed 0)."""
+    from kgan.data import load_emoji
+
+    images, labels = load_emoji(skin_tones=True)
+    order = np.random.default_rng(0).permutation(len(images))
+    half = len(order) // 2
+    return (images[order[:half]], labels[order[:half]]), (images[order[half:]], labels[order[half:]])
+
+
 def reference_sets(dataset):
     """`(reference images, floor images, feature network)` for a dataset name.
 
-    The reference is the test split, the floor the train split, and the
-    features those of a classifier trained on the train split.
+    Fashion-MNIST: the test split, the train split as floor, the features of
+    a classifier trained on the train split. Emoji (no test split): one half
+    as reference, the other half as floor, the features of a category
+    classifier trained on the floor half.
     """
+    from kgan.metrics.features import shipped_classifier_features
+
     if dataset == "fashion_mnist":
         from kgan.data import load_fashion_mnist
-        from kgan.metrics.features import fashion_mnist_features
 
         test, _ = load_fashion_mnist("test")
         train, _ = load_fashion_mnist("train")
-        return test, train, fashion_mnist_features()
+        return test, train, shipped_classifier_features("fashion_mnist")
+    if dataset == "emoji":
+        (floor, _), (reference, _) = emoji_halves()
+        return reference, floor, shipped_classifier_features("emoji")
     raise ValueError(
-        f"No FID reference for dataset {dataset!r}. Expected one of ['fashion_mnist']; "
-        "for other data call kgan.metrics.evaluate with your own images and features."
+        f"No FID reference for dataset {dataset!r}. Expected one of ['emoji', "
+        "'fashion_mnist']; for other data call kgan.metrics.evaluate with your own "
+        "images and features."
     )
 
 
@@ -107,6 +125,9 @@ def evaluate_on(model, dataset, samples=10000, seed=0, batch_size=256):
     result = evaluate(
         model, reference, features, samples=samples, seed=seed, floor_images=floor, batch_size=batch_size
     )
-    result["reference"] = f"{dataset} test split"
-    result["floor_from"] = f"{dataset} train split vs test split"
+    result["reference"] = "test split" if dataset == "fashion_mnist" else "half B"
+    result["floor_from"] = (
+        "train split vs test split" if dataset == "fashion_mnist" else "half A vs half B"
+    )
+    result["dataset"] = dataset
     return result
