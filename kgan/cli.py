@@ -5,7 +5,7 @@ import os
 import sys
 
 MODELS = ("dcgan", "wgangp")
-DATASETS = ("fashion_mnist",)
+DATASETS = ("fashion_mnist", "emoji")
 
 
 def _train(args):
@@ -17,9 +17,14 @@ def _train(args):
 
     if args.seed is not None:
         keras.utils.set_random_seed(args.seed)
-    dataset = kgan.data.fashion_mnist_dataset(
-        "train", batch_size=args.batch_size, shuffle=True, seed=args.seed or 0
-    )
+    if args.dataset == "emoji":
+        dataset = kgan.data.emoji_dataset(
+            batch_size=args.batch_size, seed=args.seed or 0, skin_tones=True
+        )
+    else:
+        dataset = kgan.data.fashion_mnist_dataset(
+            "train", batch_size=args.batch_size, shuffle=True, seed=args.seed or 0
+        )
     height, width, channels = dataset.images.shape[1:]
     os.makedirs(args.out, exist_ok=True)
     checkpoint = os.path.join(args.out, "checkpoint.keras")
