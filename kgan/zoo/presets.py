@@ -50,7 +50,7 @@ def save_preset(model, directory, **metadata):
         "generator_parameters": int(generator.count_params()),
         "kgan_version": kgan.__version__,
         "keras_version": keras.__version__,
-        "backend": keras.backend.backend(),
+        "backend": kgan.backend.BACKEND,
         "date": datetime.date.today().isoformat(),
     }
     info.update(metadata)

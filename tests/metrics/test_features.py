@@ -22,8 +22,8 @@ def test_preprocess_scales_resizes_and_converts_channels():
     rgb[1] = 255
     batch = features.preprocess(rgb)
     assert batch.shape == (2, 8, 8, 1) and batch.dtype == np.float32
-    np.testing.assert_allclose(batch[0], -1.0)
-    np.testing.assert_allclose(batch[1], 1.0)
+    np.testing.assert_allclose(batch[0], -1.0, atol=1e-6)
+    np.testing.assert_allclose(batch[1], 1.0, atol=1e-6)
     grey = features.preprocess(np.zeros((3, 8, 8), np.uint8))
     assert grey.shape == (3, 8, 8, 1)
     with pytest.raises(ValueError, match=r"\(N, H, W, 1 or 3\).*\(2, 8, 8, 2\)"):
