@@ -170,11 +170,13 @@ def main():
         model=f"plain PyTorch {recipe['family'].upper()} (same networks)",
         steps=recipe["steps"], batch_size=recipe["batch_size"],
         train_seconds=round(seconds, 1), torch=torch.__version__,
-        command=f"python benchmarks/reference_dcgan_torch.py {args.preset}",
+        seed=args.seed,
+        command=f"python benchmarks/reference_dcgan_torch.py {args.preset} --seed {args.seed}",
     )
     path = os.path.join(HERE, "quality.json")
     results = json.load(open(path)) if os.path.exists(path) else {}
-    results[f"reference/{args.preset}"] = result
+    suffix = f"/seed{args.seed}" if args.seed else ""
+    results[f"reference/{args.preset}{suffix}"] = result
     with open(path, "w") as file:
         json.dump(results, file, indent=2, sort_keys=True)
     print(json.dumps(result, indent=2))

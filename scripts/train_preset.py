@@ -83,6 +83,9 @@ def main(argv=None):
     parser.add_argument("--samples", type=int, default=10000, help="images for FID")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--evaluate-only", action="store_true")
+    parser.add_argument(
+        "--preset-dir", default=None, help="where to write the preset (default: kgan/presets/PRESET)"
+    )
     args = parser.parse_args(argv)
 
     recipe = dict(RECIPES[args.preset])
@@ -124,10 +127,12 @@ def main(argv=None):
             "batch_size": recipe["batch_size"],
             "backend": keras.backend.backend(),
             "recipe": recipe,
-            "command": f"python scripts/train_preset.py {args.preset}",
+            "seed": args.seed,
+            "command": f"python scripts/train_preset.py {args.preset} --seed {args.seed}",
         },
     )
-    info = kgan.zoo.save_preset(gan, os.path.join(PRESETS_DIR, args.preset), **metadata)
+    preset_dir = args.preset_dir or os.path.join(PRESETS_DIR, args.preset)
+    info = kgan.zoo.save_preset(gan, preset_dir, **metadata)
     print(f"Wrote preset {args.preset}: FID {info['fid']['fid']:.2f} (floor {info['fid']['floor']:.2f})")
     kgan.images.save_grid(os.path.join(workdir, "preset_seed0.png"), gan.generate(64, seed=0))
     return 0
