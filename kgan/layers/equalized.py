@@ -10,6 +10,16 @@ from kgan.layers import _validation
 _PADDINGS = ("same", "valid")
 
 
+def _runtime_scale(layer):
+    """`gain / sqrt(fan_in)` of a built equalized layer."""
+    if layer._fan_in is None:
+        raise ValueError(
+            f"Layer '{layer.name}' is not built yet: `scale` depends on the input "
+            "size (fan_in). Call the layer or `build(input_shape)` first."
+        )
+    return layer.gain / math.sqrt(layer._fan_in)
+
+
 @keras.saving.register_keras_serializable(package="kgan")
 class EqualizedDense(keras.layers.Layer):
     """Densely-connected layer with an equalized learning rate (ProGAN).
@@ -62,12 +72,7 @@ class EqualizedDense(keras.layers.Layer):
 
         Available once the layer is built (fan_in comes from the input shape).
         """
-        if self._fan_in is None:
-            raise ValueError(
-                f"Layer '{self.name}' is not built yet: `scale` depends on the input "
-                "features (fan_in). Call the layer or `build(input_shape)` first."
-            )
-        return self.gain / math.sqrt(self._fan_in) * self.lr_multiplier
+        return _runtime_scale(self) * self.lr_multiplier
 
     def _check_input_shape(self, input_shape):
         input_shape = tuple(input_shape)
@@ -170,12 +175,7 @@ class EqualizedConv2D(keras.layers.Layer):
 
         Available once the layer is built (fan_in comes from the input shape).
         """
-        if self._fan_in is None:
-            raise ValueError(
-                f"Layer '{self.name}' is not built yet: `scale` depends on the input "
-                "channels (fan_in). Call the layer or `build(input_shape)` first."
-            )
-        return self.gain / math.sqrt(self._fan_in)
+        return _runtime_scale(self)
 
     def _check_input_shape(self, input_shape):
         input_shape = _validation.check_rank(
