@@ -8,8 +8,24 @@ from kgan.layers import _validation
 _SPATIAL = "batch, height, width, channels"
 
 
+class _Resample2D(keras.layers.Layer):
+    """Shared by the resampling layers: an integer `factor` and its config."""
+
+    def __init__(self, factor=2, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = _validation.check_positive_int("factor", factor)
+
+    def build(self, input_shape):
+        self.compute_output_shape(input_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"factor": self.factor})
+        return config
+
+
 @keras.saving.register_keras_serializable(package="kgan")
-class Upsample2D(keras.layers.Layer):
+class Upsample2D(_Resample2D):
     """Nearest-neighbour upsampling of an NHWC tensor by an integer factor.
 
     Each pixel is repeated `factor` times along height and width (ProGAN's
@@ -33,13 +49,6 @@ class Upsample2D(keras.layers.Layer):
     [0.0, 0.0, 1.0, 1.0]
     """
 
-    def __init__(self, factor=2, **kwargs):
-        super().__init__(**kwargs)
-        self.factor = _validation.check_positive_int("factor", factor)
-
-    def build(self, input_shape):
-        self.compute_output_shape(input_shape)
-
     def call(self, inputs):
         if self.factor == 1:
             return inputs
@@ -52,14 +61,10 @@ class Upsample2D(keras.layers.Layer):
         w = None if w is None else w * self.factor
         return (n, h, w, c)
 
-    def get_config(self):
-        config = super().get_config()
-        config.update({"factor": self.factor})
-        return config
 
 
 @keras.saving.register_keras_serializable(package="kgan")
-class Downsample2D(keras.layers.Layer):
+class Downsample2D(_Resample2D):
     """Average-pool downsampling of an NHWC tensor by an integer factor.
 
     Non-overlapping `factor x factor` blocks are averaged (ProGAN's 2x2
@@ -83,13 +88,6 @@ class Downsample2D(keras.layers.Layer):
     >>> keras.ops.convert_to_numpy(y)[0, :, :, 0].tolist()
     [[2.5, 4.5], [10.5, 12.5]]
     """
-
-    def __init__(self, factor=2, **kwargs):
-        super().__init__(**kwargs)
-        self.factor = _validation.check_positive_int("factor", factor)
-
-    def build(self, input_shape):
-        self.compute_output_shape(input_shape)
 
     def call(self, inputs):
         if self.factor == 1:
@@ -119,8 +117,3 @@ class Downsample2D(keras.layers.Layer):
         h = None if h is None else h // self.factor
         w = None if w is None else w // self.factor
         return (n, h, w, c)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"factor": self.factor})
-        return config
