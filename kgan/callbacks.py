@@ -35,6 +35,23 @@ class StopOnNaN(keras.callbacks.Callback):
                 )
 
 
+class DataPosition(keras.callbacks.Callback):
+    """Starts an endless `ArrayDataset` at the model's step count.
+
+    `GAN.fit` adds it last, after any `BackupAndRestore` has restored the
+    step counter, so a resumed run reads the batches an uninterrupted run
+    would have read, and a second `fit` goes on through the data.
+    """
+
+    def __init__(self, dataset):
+        super().__init__()
+        self.dataset = dataset
+
+    def on_train_begin(self, logs=None):
+        steps = self.model.optimizer.iterations
+        self.dataset.first_batch = int(keras.ops.convert_to_numpy(steps))
+
+
 class SampleGrid(keras.callbacks.Callback):
     """Saves a grid of generated images at the end of every few epochs.
 

@@ -17,14 +17,15 @@ def _train(args):
 
     if args.seed is not None:
         keras.utils.set_random_seed(args.seed)
+    # With --steps-per-epoch the data repeats endlessly, so every epoch has
+    # that many steps whatever the dataset's size.
+    options = dict(
+        batch_size=args.batch_size, seed=args.seed or 0, repeat=args.steps_per_epoch is not None
+    )
     if args.dataset == "emoji":
-        dataset = kgan.data.emoji_dataset(
-            batch_size=args.batch_size, seed=args.seed or 0, skin_tones=True
-        )
+        dataset = kgan.data.emoji_dataset(skin_tones=True, **options)
     else:
-        dataset = kgan.data.fashion_mnist_dataset(
-            "train", batch_size=args.batch_size, shuffle=True, seed=args.seed or 0
-        )
+        dataset = kgan.data.fashion_mnist_dataset("train", **options)
     height, width, channels = dataset.images.shape[1:]
     os.makedirs(args.out, exist_ok=True)
     checkpoint = os.path.join(args.out, "checkpoint.keras")
@@ -129,7 +130,7 @@ def build_parser():
     train.add_argument("--epochs", type=int, default=1)
     train.add_argument("--batch-size", type=int, default=64)
     train.add_argument(
-        "--steps-per-epoch", type=int, default=None, help="limit the steps of an epoch"
+        "--steps-per-epoch", type=int, default=None, help="steps per epoch (the data then repeats); default: one pass"
     )
     train.add_argument("--width", type=int, default=64, help="network width")
     train.add_argument("--seed", type=int, default=0)

@@ -156,6 +156,13 @@ class ArrayDataset(keras.utils.PyDataset):
         drop_remainder: bool, whether to leave out the last partial batch.
             Keep the default `True` for training: a batch of a new shape
             recompiles the step on JAX and under XLA.
+        repeat: bool. If True the dataset is endless (`num_batches` is
+            None): batch `i` is batch `i % len(self)` of pass
+            `i // len(self)`, whose order uses `seed + pass`; give `fit` a
+            `steps_per_epoch` (Keras cuts an epoch short, with a warning,
+            when a finite dataset has fewer batches than `steps_per_epoch`).
+            `GAN.fit` starts it at the model's step count, so a run resumed
+            by `BackupAndRestore` continues where it stopped in the data.
         **kwargs: `workers`, `use_multiprocessing`, `max_queue_size`, passed
             to `keras.utils.PyDataset`.
 
@@ -174,6 +181,7 @@ class ArrayDataset(keras.utils.PyDataset):
         shuffle=True,
         seed=0,
         drop_remainder=True,
+        repeat=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -216,8 +224,18 @@ class ArrayDataset(keras.utils.PyDataset):
         self.shuffle = bool(shuffle)
         self.seed = int(seed)
         self.drop_remainder = bool(drop_remainder)
+        self.repeat = bool(repeat)
+        self.first_batch = 0
         self.epoch = 0
-        self._order = self._epoch_order(0)
+        self._cached_order = (0, self._epoch_order(0))
+
+    def _order_of(self, epoch):
+        # One (epoch, order) tuple, replaced whole: safe with worker threads.
+        cached_epoch, order = self._cached_order
+        if cached_epoch != epoch:
+            order = self._epoch_order(epoch)
+            self._cached_order = (epoch, order)
+        return order
 
     def _epoch_order(self, epoch):
         if not self.shuffle:
@@ -229,21 +247,30 @@ class ArrayDataset(keras.utils.PyDataset):
         full, remainder = divmod(len(self.images), self.batch_size)
         return full + (1 if remainder and not self.drop_remainder else 0)
 
+    @property
+    def num_batches(self):
+        """Batches per epoch; None (endless) when `repeat` is set."""
+        return None if self.repeat else len(self)
+
     def __getitem__(self, index):
+        epoch = self.epoch
+        if self.repeat and index >= 0:
+            epoch, index = divmod(self.first_batch + index, len(self))
         if not 0 <= index < len(self):
             raise IndexError(
                 f"Batch index {index} is out of range for {len(self)} batches."
             )
         start = index * self.batch_size
-        idx = self._order[start : start + self.batch_size]
+        idx = self._order_of(epoch)[start : start + self.batch_size]
         if self.labels is None:
             return self.images[idx]
         return self.images[idx], self.labels[idx]
 
     def on_epoch_end(self):
-        """Moves to the next epoch and its order of samples."""
+        """Moves to the next epoch and its order of samples (unless `repeat`)."""
+        if self.repeat:
+            return
         self.epoch += 1
-        self._order = self._epoch_order(self.epoch)
 
 
 def as_dataset(
@@ -253,6 +280,7 @@ def as_dataset(
     shuffle=True,
     seed=0,
     drop_remainder=True,
+    repeat=False,
     **kwargs,
 ):
     """Wraps in-memory arrays as a batched dataset for `keras.Model.fit`.
@@ -266,6 +294,8 @@ def as_dataset(
         seed: int, the seed of epoch 0's permutation (epoch `e` uses
             `seed + e`).
         drop_remainder: bool, whether to leave out the last partial batch.
+        repeat: bool, whether the dataset is endless (see `ArrayDataset`);
+            use it with `fit(..., steps_per_epoch=N)`.
         **kwargs: `workers`, `use_multiprocessing`, `max_queue_size`, passed
             to `keras.utils.PyDataset`.
 
@@ -285,5 +315,6 @@ def as_dataset(
         shuffle=shuffle,
         seed=seed,
         drop_remainder=drop_remainder,
+        repeat=repeat,
         **kwargs,
     )

@@ -436,6 +436,7 @@ def emoji_dataset(
     with_labels=False,
     package_dir=None,
     skin_tones=False,
+    repeat=False,
 ):
     """Returns the Google emoji as batches for `keras.Model.fit`.
 
@@ -452,6 +453,8 @@ def emoji_dataset(
             labels indexing `EMOJI_CATEGORIES`.
         package_dir: the package directory; see `emoji_package_dir`.
         skin_tones: bool, whether to add the skin-tone variants.
+        repeat: bool, an endless dataset for `fit(..., steps_per_epoch=N)`
+            (see `ArrayDataset`).
 
     Returns:
         An `ArrayDataset` of float32 `[batch_size, size, size, 3]` images in
@@ -473,4 +476,5 @@ def emoji_dataset(
         shuffle=shuffle,
         seed=seed,
         drop_remainder=True,
+        repeat=repeat,
     )

@@ -162,6 +162,7 @@ def fashion_mnist_dataset(
     seed=0,
     with_labels=False,
     data_dir=None,
+    repeat=False,
 ):
     """Returns Fashion-MNIST as batches for `keras.Model.fit`.
 
@@ -177,6 +178,8 @@ def fashion_mnist_dataset(
         with_labels: bool, whether batches are `(images, labels)` rather than
             `images` alone.
         data_dir: directory holding the IDX files; see `load_fashion_mnist`.
+        repeat: bool, an endless dataset for `fit(..., steps_per_epoch=N)`
+            (see `ArrayDataset`).
 
     Returns:
         An `ArrayDataset` of float32 `[batch_size, 28, 28, 1]` images in
@@ -196,4 +199,5 @@ def fashion_mnist_dataset(
         shuffle=shuffle,
         seed=seed,
         drop_remainder=True,
+        repeat=repeat,
     )

@@ -5,6 +5,7 @@ import math
 import keras
 from keras import layers
 
+from kgan import augment as augmentation
 from kgan import losses
 from kgan.models.gan import GAN
 
@@ -161,6 +162,9 @@ class DCGAN(GAN):
         loss: `"nonsaturating"` (default), `"minimax"`, `"least_squares"`
             or `"hinge"`.
         latent_distribution: `"uniform"` (default) or `"normal"`.
+        augment: differentiable augmentation of every image D sees, real
+            and generated, e.g. `"color,translation,cutout"` (DiffAugment;
+            see `kgan.augment`); for datasets of a few thousand images.
         seed: seed of the training noise.
 
     Example:
@@ -177,10 +181,12 @@ class DCGAN(GAN):
         discriminator,
         loss="nonsaturating",
         latent_distribution="uniform",
+        augment=None,
         seed=None,
         **kwargs,
     ):
         self.d_loss_fn, self.g_loss_fn = losses.get_adversarial_loss(loss)
+        self.augment = ",".join(augmentation.parse_policy(augment))
         super().__init__(
             generator,
             discriminator,
@@ -205,19 +211,21 @@ class DCGAN(GAN):
         fake = keras.ops.stop_gradient(self.generator(latents, training=True))
 
         def discriminator_loss():
-            real_logits = self.discriminator(images, training=True)
-            fake_logits = self.discriminator(fake, training=True)
+            real_logits = self.discriminate(images)
+            fake_logits = self.discriminate(fake)
             return self.d_loss_fn(real_logits, fake_logits)
 
         def generator_loss():
-            fake_logits = self.discriminator(
-                self.generator(latents, training=True), training=True
-            )
-            return self.g_loss_fn(fake_logits)
+            return self.g_loss_fn(self.discriminate(self.generator(latents, training=True)))
 
         d_loss = self.update("discriminator", discriminator_loss)
         g_loss = self.update("generator", generator_loss)
         return {"d_loss": d_loss, "g_loss": g_loss}
 
+    def discriminate(self, images):
+        """D's logits for a batch, after the model's augmentation (if any)."""
+        images = augmentation.augment(images, self.augment, self.random_uniform)
+        return self.discriminator(images, training=True)
+
     def get_config(self):
-        return {**super().get_config(), "loss": self.loss_name}
+        return {**super().get_config(), "loss": self.loss_name, "augment": self.augment}

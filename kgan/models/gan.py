@@ -6,7 +6,9 @@ from keras import ops
 
 from kgan import backend
 from kgan import images as image_utils
+from kgan.callbacks import DataPosition
 from kgan.callbacks import StopOnNaN
+from kgan.data.arrays import ArrayDataset
 from kgan.validation import check_images
 from kgan.validation import peek_batch
 
@@ -313,6 +315,14 @@ class GAN(keras.Model):
             check_images(images, self.image_shape, name="x")
             self.check_conditions(conditions)
         callbacks = [StopOnNaN()] + list(callbacks or [])
+        if isinstance(x, ArrayDataset) and x.repeat:
+            if kwargs.get("steps_per_epoch") is None:
+                raise ValueError(
+                    "An endless dataset (repeat=True) needs `steps_per_epoch` "
+                    "in fit(); received steps_per_epoch=None."
+                )
+            callbacks.append(DataPosition(x))
+            kwargs.setdefault("shuffle", False)  # it shuffles itself
         return super().fit(
             x, y, batch_size=batch_size, epochs=epochs, callbacks=callbacks, **kwargs
         )

@@ -250,3 +250,19 @@ def test_array_dataset_fits_a_tiny_model():
     # Keras calls on_epoch_end once after building the model, then after each
     # epoch; the same count on every backend keeps the orders in step.
     assert dataset.epoch == 3
+
+
+def test_array_dataset_repeat_is_endless_and_reshuffles_each_pass():
+    images = np.arange(10, dtype="float32").reshape(10, 1, 1, 1)
+    data = ArrayDataset(images, batch_size=4, seed=3, repeat=True)
+    assert data.num_batches is None and len(data) == 2
+    passes = [
+        np.concatenate([data[p * 2 + i].ravel() for i in range(2)]) for p in range(3)
+    ]
+    for p, seen in enumerate(passes):
+        order = np.random.Generator(np.random.PCG64(3 + p)).permutation(10)[:8]
+        np.testing.assert_array_equal(seen, order)
+    data.on_epoch_end()  # Keras epochs do not move an endless dataset
+    np.testing.assert_array_equal(data[2].ravel(), passes[1][:4])
+    data.first_batch = 2
+    np.testing.assert_array_equal(data[0].ravel(), passes[1][:4])

@@ -170,7 +170,16 @@ class InterruptAfterEpoch(keras.callbacks.Callback):
             raise KeyboardInterrupt("simulated interruption")
 
 
-def test_backup_and_restore_resumes_an_interrupted_fit(tiny_images, tmp_path):
+def training_data(kind, images):
+    """`(x, fit kwargs)`: arrays, or an endless dataset whose epochs cross passes."""
+    if kind == "arrays":
+        return images, dict(batch_size=8, shuffle=False)
+    dataset = kgan.data.as_dataset(images, batch_size=8, seed=5, repeat=True)
+    return dataset, dict(steps_per_epoch=len(dataset) + 1, shuffle=False)
+
+
+@pytest.mark.parametrize("kind", ["arrays", "endless dataset"])
+def test_backup_and_restore_resumes_an_interrupted_fit(kind, tiny_images, tmp_path):
     start = tiny()
     initial = weights(start)
 
@@ -180,24 +189,34 @@ def test_backup_and_restore_resumes_an_interrupted_fit(tiny_images, tmp_path):
             variable.assign(value)
         return gan
 
+    def fit(gan, callbacks=()):
+        x, kwargs = training_data(kind, tiny_images)
+        return gan.fit(x, epochs=3, verbose=0, callbacks=list(callbacks), **kwargs)
+
     uninterrupted = fresh()
-    uninterrupted.fit(tiny_images, batch_size=8, epochs=3, shuffle=False, verbose=0)
+    fit(uninterrupted)
 
     backup = keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))
     interrupted = fresh()
     with pytest.raises(KeyboardInterrupt):
-        interrupted.fit(
-            tiny_images, batch_size=8, epochs=3, shuffle=False, verbose=0,
-            callbacks=[backup, InterruptAfterEpoch(1)],
-        )
+        fit(interrupted, [backup, InterruptAfterEpoch(1)])
     resumed = tiny()  # other initial weights: everything must come from the backup
-    history = resumed.fit(
-        tiny_images, batch_size=8, epochs=3, shuffle=False, verbose=0,
-        callbacks=[keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))],
-    )
+    history = fit(resumed, [keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))])
     assert len(history.history["d_loss"]) == 1  # only the third epoch ran
     for a, b in zip(weights(resumed.generator), weights(uninterrupted.generator)):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_an_endless_dataset_runs_every_requested_step(tiny_images):
+    # 4 batches per pass; a finite dataset would cut these epochs short.
+    gan = tiny()
+    data = kgan.data.as_dataset(tiny_images, batch_size=8, repeat=True)
+    gan.fit(data, epochs=2, steps_per_epoch=10, verbose=0)
+    assert int(ops.convert_to_numpy(gan.optimizer.iterations)) == 20
+    gan.fit(data, epochs=1, steps_per_epoch=3, verbose=0)
+    assert data.first_batch == 20  # the second fit went on through the data
+    with pytest.raises(ValueError, match="needs `steps_per_epoch`"):
+        gan.fit(data, epochs=1, verbose=0)
 
 
 @pytest.mark.parametrize(
