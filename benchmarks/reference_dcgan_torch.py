@@ -25,6 +25,7 @@ import kgan
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
 from train_preset import RECIPES  # noqa: E402
+from train_preset import record_quality  # noqa: E402
 from train_preset import training_arrays  # noqa: E402
 
 
@@ -104,6 +105,45 @@ class Sampler:
         return kgan.images.to_uint8(images)
 
 
+def color(x):
+    n = x.shape[0]
+    x = x + (torch.rand(n, 1, 1, 1) - 0.5)
+    mean = x.mean(1, keepdim=True)
+    x = (x - mean) * (torch.rand(n, 1, 1, 1) * 2) + mean
+    mean = x.mean((1, 2, 3), keepdim=True)
+    return (x - mean) * (torch.rand(n, 1, 1, 1) + 0.5) + mean
+
+
+def translation(x, ratio=0.125):
+    n, _, h, w = x.shape
+    sy, sx = int(h * ratio + 0.5), int(w * ratio + 0.5)
+    dy, dx = torch.randint(-sy, sy + 1, (n,)), torch.randint(-sx, sx + 1, (n,))
+    padded = nn.functional.pad(x, [sx, sx, sy, sy])  # out[i] = x[i - dy], zeros outside
+    rows = torch.arange(h)[None, :] - dy[:, None] + sy
+    columns = torch.arange(w)[None, :] - dx[:, None] + sx
+    picked = padded[torch.arange(n)[:, None, None], :, rows[:, :, None], columns[:, None, :]]
+    return picked.permute(0, 3, 1, 2)
+
+
+def cutout(x, ratio=0.5):
+    n, _, h, w = x.shape
+    size_y, size_x = int(h * ratio + 0.5), int(w * ratio + 0.5)
+    top = torch.randint(0, h + (1 - size_y % 2), (n, 1)) - size_y // 2
+    left = torch.randint(0, w + (1 - size_x % 2), (n, 1)) - size_x // 2
+    rows, columns = torch.arange(h)[None, :], torch.arange(w)[None, :]
+    inside_y = (rows >= top) & (rows < top + size_y)
+    inside_x = (columns >= left) & (columns < left + size_x)
+    return x * (1.0 - (inside_y[:, :, None] & inside_x[:, None, :]).float())[:, None]
+
+
+def augment(x, policy):
+    """DiffAugment as kgan.augment does it (NCHW)."""
+    for name in (policy or "").split(","):
+        if name:
+            x = {"color": color, "translation": translation, "cutout": cutout}[name](x)
+    return x
+
+
 def gradient_penalty(critic, real, fake):
     epsilon = torch.rand(real.shape[0], 1, 1, 1)
     mixed = (real + epsilon * (fake - real)).requires_grad_(True)
@@ -127,6 +167,11 @@ def train(recipe, images, seed):
     rng = np.random.default_rng(seed)
     order, position, batch = rng.permutation(len(data)), 0, recipe["batch_size"]
     softplus = nn.functional.softplus
+    policy = recipe.get("augment")
+
+    def discriminate(images):
+        return critic(augment(images, policy))
+
     started = time.time()
     for step in range(recipe["steps"]):
         if position + batch > len(order):
@@ -141,13 +186,13 @@ def train(recipe, images, seed):
             if wgan:
                 d_loss = critic(fake).mean() - critic(real).mean() + 10.0 * gradient_penalty(critic, real, fake)
             else:
-                d_loss = softplus(-critic(real)).mean() + softplus(critic(fake)).mean()
+                d_loss = softplus(-discriminate(real)).mean() + softplus(discriminate(fake)).mean()
             d_loss.backward()
             d_optimizer.step()
         if wgan:  # kgan's WGAN-GP draws fresh latents for the generator update
             z = torch.from_numpy(sampler.latents(batch, rng))
         g_optimizer.zero_grad()
-        scores = critic(generator(z))
+        scores = discriminate(generator(z))
         g_loss = -scores.mean() if wgan else softplus(-scores).mean()
         g_loss.backward()
         g_optimizer.step()
@@ -162,7 +207,7 @@ def main():
     parser.add_argument("--samples", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(len(os.sched_getaffinity(0)))
     recipe = RECIPES[args.preset]
     sampler, seconds = train(recipe, training_arrays(recipe), args.seed)
     result = kgan.metrics.evaluate_on(sampler, recipe["dataset"], samples=args.samples)
@@ -173,12 +218,8 @@ def main():
         seed=args.seed,
         command=f"python benchmarks/reference_dcgan_torch.py {args.preset} --seed {args.seed}",
     )
-    path = os.path.join(HERE, "quality.json")
-    results = json.load(open(path)) if os.path.exists(path) else {}
     suffix = f"/seed{args.seed}" if args.seed else ""
-    results[f"reference/{args.preset}{suffix}"] = result
-    with open(path, "w") as file:
-        json.dump(results, file, indent=2, sort_keys=True)
+    record_quality(f"reference/{args.preset}{suffix}", result)
     print(json.dumps(result, indent=2))
 
 

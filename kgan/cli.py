@@ -15,6 +15,8 @@ def _train(args):
     from kgan.models import DCGAN
     from kgan.models import WGANGP
 
+    if args.augment and args.model != "dcgan":
+        raise SystemExit("kgan: --augment works with the dcgan model only")
     if args.seed is not None:
         keras.utils.set_random_seed(args.seed)
     # With --steps-per-epoch the data repeats endlessly, so every epoch has
@@ -34,7 +36,8 @@ def _train(args):
         gan = keras.models.load_model(checkpoint)
         print(f"Resuming from {checkpoint}")
     else:
-        gan = family.create(height, channels=channels, width=args.width, seed=args.seed)
+        options = {"augment": args.augment} if args.augment else {}
+        gan = family.create(height, channels=channels, width=args.width, seed=args.seed, **options)
         gan.compile()
     callbacks = [
         keras.callbacks.BackupAndRestore(os.path.join(args.out, "backup")),
@@ -134,6 +137,11 @@ def build_parser():
     )
     train.add_argument("--width", type=int, default=64, help="network width")
     train.add_argument("--seed", type=int, default=0)
+    train.add_argument(
+        "--augment",
+        default=None,
+        help="dcgan: differentiable augmentation of D's inputs, e.g. color,translation,cutout",
+    )
     train.add_argument("--samples", type=int, default=64, help="images per sample grid")
     train.add_argument(
         "--resume",

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import keras
 import numpy as np
 import pytest
 from PIL import Image
@@ -24,9 +25,11 @@ def test_train_then_generate(tmp_path, capsys):
     code = cli.main([
         "train", "dcgan", "--dataset", "fashion_mnist", "--epochs", "1",
         "--steps-per-epoch", "3", "--width", "8", "--samples", "4", "--out", str(out),
+        "--augment", "translation,cutout",
     ])
     assert code == 0
     assert (out / "checkpoint.keras").is_file()
+    assert keras.models.load_model(out / "checkpoint.keras").augment == "translation,cutout"
     assert (out / "history.csv").read_text().startswith("epoch,")
     grid = np.asarray(Image.open(out / "samples" / "epoch_0001.png"))
     assert grid.shape == (2 * 28 + 3 * 2, 2 * 28 + 3 * 2)
@@ -37,6 +40,11 @@ def test_train_then_generate(tmp_path, capsys):
                      "-o", str(tmp_path / "grid.png")])
     assert code == 0
     assert np.asarray(Image.open(tmp_path / "grid.png")).shape == (2 * 28 + 3 * 2, 3 * 28 + 4 * 2)
+
+
+def test_augment_is_for_dcgan_only(tmp_path):
+    with pytest.raises(SystemExit, match="dcgan model only"):
+        cli.main(["train", "wgangp", "--augment", "cutout", "--out", str(tmp_path)])
 
 
 def test_generate_names_a_missing_model(tmp_path):
