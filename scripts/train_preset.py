@@ -137,12 +137,6 @@ def main(argv=None):
     gan = keras.models.load_model(checkpoint)
     quality = kgan.metrics.evaluate_on(gan, recipe["dataset"], samples=args.samples)
     print(json.dumps(quality, indent=2))
-    metadata = dict(DATASETS[recipe["dataset"]])
-    metadata.update(
-        dataset=recipe["dataset"],
-        fid=quality,
-        training=training,
-    )
     training = {
         "steps": recipe["steps"],
         "batch_size": recipe["batch_size"],
@@ -154,6 +148,7 @@ def main(argv=None):
     record_quality(
         f"kgan/{args.preset}" + (f"/seed{args.seed}" if args.seed else ""), dict(quality, **training)
     )
+    metadata = dict(DATASETS[recipe["dataset"]], dataset=recipe["dataset"], fid=quality, training=training)
     preset_dir = args.preset_dir or os.path.join(PRESETS_DIR, args.preset)
     info = kgan.zoo.save_preset(gan, preset_dir, **metadata)
     print(f"Wrote preset {args.preset}: FID {info['fid']['fid']:.2f} (floor {info['fid']['floor']:.2f})")

@@ -30,9 +30,9 @@ class FixedNoise:
     def _table(self, kind):
         rng = np.random.default_rng(1 if kind == "normal" else 2)
         if kind == "normal":
-            values = rng.standard_normal((STEPS, 16, 4096))
+            values = rng.standard_normal((STEPS, 32, 4096))
         else:
-            values = rng.uniform(0.0, 1.0, (STEPS, 16, 4096))
+            values = rng.uniform(0.0, 1.0, (STEPS, 32, 4096))
         return ops.convert_to_tensor(values.astype("float32"))
 
     def _next(self, kind, shape, scale=1.0, offset=0.0):
@@ -88,6 +88,10 @@ def build(name):
     generator = dcgan_generator(SIZE, 1, latent_dim=LATENT, width=8)
     if name == "dcgan":
         gan = FixedDCGAN(generator, dcgan_discriminator(SIZE, 1, width=8))
+    elif name == "dcgan_augment":
+        gan = FixedDCGAN(
+            generator, dcgan_discriminator(SIZE, 1, width=8), augment="color,translation,cutout"
+        )
     else:
         critic = dcgan_discriminator(SIZE, 1, width=8, normalization=None)
         gan = FixedWGANGP(generator, critic, n_critic=2)
@@ -114,6 +118,7 @@ def train(name):
 def main(model_path, output_path):
     results = {}
     results.update(train("dcgan"))
+    results.update(train("dcgan_augment"))
     results.update(train("wgangp"))
     results["generate"] = keras.models.load_model(model_path).generate(16, seed=3)
     for name in registry.bundled_names():

@@ -1,8 +1,8 @@
 """The same steps give the same numbers on TensorFlow, JAX and PyTorch.
 
 Each backend runs in its own process (tests/cross_backend_worker.py): a small
-DCGAN and a small WGAN-GP with BatchNorm in G, fixed initial weights, fixed data
-and noise, 3 steps each; `generate(16, seed=3)` of one saved model; and
+DCGAN (with and without DiffAugment) and a small WGAN-GP with BatchNorm in G,
+fixed initial weights, fixed data and noise, 3 steps each; `generate(16, seed=3)` of one saved model; and
 `generate(64, seed=0)` of every bundled preset.
 """
 
@@ -54,7 +54,7 @@ def relative_error(a, b):
     return np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-12)
 
 
-@pytest.mark.parametrize("model", ["dcgan", "wgangp"])
+@pytest.mark.parametrize("model", ["dcgan", "dcgan_augment", "wgangp"])
 @pytest.mark.parametrize("other", ["jax", "torch"])
 def test_three_steps_agree(results, model, other):
     reference = results["tensorflow"]
