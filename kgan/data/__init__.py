@@ -16,3 +16,16 @@ from kgan.data.emoji import emoji_package_dir
 from kgan.data.emoji import install_emoji_package
 from kgan.data.emoji import load_emoji
 from kgan.data.emoji import load_emoji_uint8
+from kgan.data.avatars import AVATAR_ATTRIBUTION
+from kgan.data.avatars import AVATAR_LICENSE
+from kgan.data.avatars import AVATAR_SOURCE
+from kgan.data.avatars import AVATAR_STYLE
+from kgan.data.avatars import AVATAR_TAG_GROUPS
+from kgan.data.avatars import AVATAR_TAGS
+from kgan.data.avatars import AvatarData
+from kgan.data.avatars import avatar_tag_groups
+from kgan.data.avatars import avatar_tags
+from kgan.data.avatars import avatars_dataset
+from kgan.data.avatars import build_avatars
+from kgan.data.avatars import encode_avatar_tags
+from kgan.data.avatars import load_avatars
