@@ -1,5 +1,9 @@
 """GAN models: one file per family, network builders beside their model."""
 
+from kgan.models.conditional import ConditionalGAN
+from kgan.models.conditional import conditional_discriminator
+from kgan.models.conditional import conditional_generator
+from kgan.models.conditional import gan_cls_discriminator_loss
 from kgan.models.dcgan import DCGAN
 from kgan.models.dcgan import dcgan_discriminator
 from kgan.models.dcgan import dcgan_generator
