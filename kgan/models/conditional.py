@@ -7,8 +7,6 @@ import numpy as np
 from keras import layers
 from keras import ops
 
-from kgan import backend
-from kgan import images as image_utils
 from kgan import losses
 from kgan.layers.residual import ResidualBottleneckBlock
 from kgan.models.dcgan import _batch_norm
@@ -557,25 +555,8 @@ class ConditionalGAN(GAN):
             uint8 NumPy array `[n, H, W, C]`.
         """
         latents = np.asarray(latents, dtype="float32")
-        if latents.ndim != 2 or latents.shape[1] != self.latent_dim:
-            raise ValueError(
-                f"Expected latents of shape (n, {self.latent_dim}). "
-                f"Received: latents.shape={latents.shape}"
-            )
         conditions = self._conditions_for(len(latents), None, conditions)
-        if batch_size < 1:
-            raise ValueError(f"Expected batch_size >= 1. Received: {batch_size}")
-        batches = []
-        with backend.no_grad():
-            for start in range(0, len(latents), batch_size):
-                stop = start + batch_size
-                output = self.generator(
-                    [latents[start:stop], conditions[start:stop]], training=False
-                )
-                batches.append(image_utils.to_uint8(ops.convert_to_numpy(output)))
-        if not batches:
-            return np.zeros((0,) + self.image_shape, dtype="uint8")
-        return np.concatenate(batches)
+        return super().generate_from_latents(latents, batch_size, conditions=conditions)
 
     def vary_tags(self, seed, tag_sets, batch_size=64):
         """The same face (one latent) with other attributes, one image per tag set.

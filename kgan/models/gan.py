@@ -352,8 +352,14 @@ class GAN(keras.Model):
         """
         return self.generate_from_latents(self.latents(n, seed), batch_size)
 
-    def generate_from_latents(self, latents, batch_size=64):
+    def generate_from_latents(self, latents, batch_size=64, conditions=None):
         """Runs the generator on given latents in batches.
+
+        Args:
+            latents: `[n, latent_dim]`.
+            batch_size: images per forward pass.
+            conditions: for conditional generators, `[n, condition_dim]`
+                fed beside the latents.
 
         Returns:
             uint8 NumPy array `[n, H, W, C]`.
@@ -369,9 +375,10 @@ class GAN(keras.Model):
         batches = []
         with backend.no_grad():
             for start in range(0, len(latents), batch_size):
-                output = self.generator(
-                    latents[start : start + batch_size], training=False
-                )
+                inputs = latents[start : start + batch_size]
+                if conditions is not None:
+                    inputs = [inputs, conditions[start : start + batch_size]]
+                output = self.generator(inputs, training=False)
                 batches.append(image_utils.to_uint8(ops.convert_to_numpy(output)))
         if not batches:
             return np.zeros((0,) + self.image_shape, dtype="uint8")

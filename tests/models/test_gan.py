@@ -109,6 +109,7 @@ def test_batchnorm_statistics_move_in_both_networks(tiny_images):
 
 
 def test_generate_is_uint8_and_reproducible():
+    keras.utils.set_random_seed(0)  # fixed initial weights: a seed-to-seed difference shows
     gan = tiny()
     images = gan.generate(5, seed=3, batch_size=2)
     assert images.shape == (5, 16, 16, 1) and images.dtype == np.uint8
