@@ -63,17 +63,20 @@ class SampleGrid(keras.callbacks.Callback):
         n: number of images in the grid.
         seed: seed of the latents.
         every: write every `every` epochs (the last epoch is always written).
+        conditions: for conditional models, `[n, condition_dim]` conditions
+            (or `n` class labels) of the grid's images.
 
     Example:
     >>> gan.fit(data, epochs=5, callbacks=[kgan.callbacks.SampleGrid("samples/")])
     """
 
-    def __init__(self, directory, n=64, seed=0, every=1):
+    def __init__(self, directory, n=64, seed=0, every=1, conditions=None):
         super().__init__()
         self.directory = os.fspath(directory)
         self.n = n
         self.seed = seed
         self.every = every
+        self.conditions = conditions
         self.last_path = None
 
     def on_train_begin(self, logs=None):
@@ -83,6 +86,7 @@ class SampleGrid(keras.callbacks.Callback):
         last = self._epochs is not None and epoch + 1 == self._epochs
         if (epoch + 1) % self.every and not last:
             return
-        images = self.model.generate(self.n, seed=self.seed)
+        options = {} if self.conditions is None else {"conditions": self.conditions}
+        images = self.model.generate(self.n, seed=self.seed, **options)
         path = os.path.join(self.directory, f"epoch_{epoch + 1:04d}.png")
         self.last_path = image_utils.save_grid(path, images)

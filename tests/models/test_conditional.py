@@ -404,3 +404,14 @@ def test_generate_rejects_missing_or_bad_conditions():
 
 def test_exported_from_kgan_models():
     assert kgan.models.ConditionalGAN is ConditionalGAN
+
+
+def test_sample_grid_shows_given_conditions(tiny_images, tmp_path):
+    import kgan
+    from PIL import Image
+
+    gan = tiny()
+    grid = kgan.callbacks.SampleGrid(tmp_path, n=4, conditions=np.arange(4))
+    gan.fit(tiny_images, np.arange(32) % 4, batch_size=8, epochs=1, verbose=0, callbacks=[grid])
+    written = np.asarray(kgan.images.make_grid(gan.generate(4, seed=0, conditions=np.arange(4))))
+    np.testing.assert_array_equal(np.asarray(Image.open(grid.last_path)), written.squeeze())
