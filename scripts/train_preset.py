@@ -14,8 +14,10 @@ import sys
 import time
 
 import keras
+import numpy as np
 
 import kgan
+from kgan.models import ConditionalGAN
 from kgan.models import DCGAN
 from kgan.models import WGANGP
 
@@ -38,6 +40,11 @@ RECIPES = {
         family="dcgan", dataset="emoji", image_size=64, channels=3, width=16,
         latent_dim=100, batch_size=64, steps=3000, augment="color,translation,cutout",
     ),
+    # GAN-CLS on the 10 classes as one-hot tags (the Girl Friend Factory model).
+    "cgan_fashion_mnist": dict(
+        family="cgan", dataset="fashion_mnist", image_size=28, channels=1, width=32,
+        latent_dim=100, batch_size=64, steps=10000,
+    ),
 }
 
 DATASETS = {
@@ -54,6 +61,11 @@ DATASETS = {
 
 
 def build(recipe, seed):
+    if recipe["family"] == "cgan":
+        return ConditionalGAN.create(
+            recipe["image_size"], recipe["channels"], tag_names=list(class_names(recipe)),
+            latent_dim=recipe["latent_dim"], width=recipe["width"], seed=seed,
+        )
     if recipe["family"] == "dcgan":
         return DCGAN.create(
             recipe["image_size"], recipe["channels"], recipe["latent_dim"], recipe["width"],
@@ -67,17 +79,35 @@ def build(recipe, seed):
 
 def training_arrays(recipe):
     """The training images, float32 NHWC in [-1, 1]."""
+    return training_images_and_labels(recipe)[0]
+
+
+def training_images_and_labels(recipe):
     if recipe["dataset"] == "fashion_mnist":
-        return kgan.data.load_fashion_mnist("train")[0]
+        return kgan.data.load_fashion_mnist("train")
     if recipe["dataset"] == "emoji":
-        return kgan.data.load_emoji(skin_tones=True)[0]
+        return kgan.data.load_emoji(skin_tones=True)[:2]
     raise ValueError(f"Unknown dataset {recipe['dataset']!r}")
 
 
+def class_names(recipe):
+    return {"fashion_mnist": kgan.data.fashion_mnist.CLASS_NAMES, "emoji": kgan.data.EMOJI_CATEGORIES}[
+        recipe["dataset"]
+    ]
+
+
 def training_data(recipe, seed):
+    images, labels = training_images_and_labels(recipe)
+    conditional = recipe["family"] == "cgan"
     return kgan.data.as_dataset(
-        training_arrays(recipe), batch_size=recipe["batch_size"], seed=seed, repeat=True
+        images, labels if conditional else None, batch_size=recipe["batch_size"], seed=seed, repeat=True
     )
+
+
+def sample_grid(recipe, workdir):
+    # A conditional grid: row r shows class r % classes.
+    conditions = np.arange(64) // 8 % len(class_names(recipe)) if recipe["family"] == "cgan" else None
+    return kgan.callbacks.SampleGrid(os.path.join(workdir, "samples"), n=64, every=2, conditions=conditions)
 
 
 QUALITY_JSON = os.path.join(os.path.dirname(__file__), "..", "benchmarks", "quality.json")
@@ -125,7 +155,7 @@ def main(argv=None):
             callbacks=[
                 keras.callbacks.BackupAndRestore(os.path.join(workdir, "backup")),
                 keras.callbacks.CSVLogger(os.path.join(workdir, "history.csv"), append=True),
-                kgan.callbacks.SampleGrid(os.path.join(workdir, "samples"), n=64, every=2),
+                sample_grid(recipe, workdir),
             ],
         )
         steps_done = int(keras.ops.convert_to_numpy(gan.optimizer.iterations))
@@ -145,14 +175,17 @@ def main(argv=None):
         "seed": args.seed,
         "command": f"python scripts/train_preset.py {args.preset} --seed {args.seed}",
     }
-    record_quality(
-        f"kgan/{args.preset}" + (f"/seed{args.seed}" if args.seed else ""), dict(quality, **training)
-    )
+    if not args.steps:  # a shortened run is no measurement of the recipe
+        record_quality(
+            f"kgan/{args.preset}" + (f"/seed{args.seed}" if args.seed else ""), dict(quality, **training)
+        )
     metadata = dict(DATASETS[recipe["dataset"]], dataset=recipe["dataset"], fid=quality, training=training)
     preset_dir = args.preset_dir or os.path.join(PRESETS_DIR, args.preset)
     info = kgan.zoo.save_preset(gan, preset_dir, **metadata)
     print(f"Wrote preset {args.preset}: FID {info['fid']['fid']:.2f} (floor {info['fid']['floor']:.2f})")
-    kgan.images.save_grid(os.path.join(workdir, "preset_seed0.png"), gan.generate(64, seed=0))
+    grid = sample_grid(recipe, workdir)
+    options = {} if grid.conditions is None else {"conditions": grid.conditions}
+    kgan.images.save_grid(os.path.join(workdir, "preset_seed0.png"), gan.generate(64, seed=0, **options))
     return 0
 
 

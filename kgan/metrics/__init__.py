@@ -9,5 +9,6 @@ from kgan.metrics.features import shipped_classifier_features
 from kgan.metrics.features import inception_v3_features
 from kgan.metrics.fid import evaluate
 from kgan.metrics.fid import evaluate_on
+from kgan.metrics.fid import reference_labels
 from kgan.metrics.fid import reference_sets
 from kgan.metrics.fid import fid

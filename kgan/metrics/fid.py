@@ -42,7 +42,16 @@ def fid(real_images, fake_images, features, batch_size=256):
     )
 
 
-def evaluate(model, real_images, features, samples=10000, seed=0, floor_images=None, batch_size=256):
+def evaluate(
+    model,
+    real_images,
+    features,
+    samples=10000,
+    seed=0,
+    floor_images=None,
+    batch_size=256,
+    conditions=None,
+):
     """FID and KID of `model.generate` against real images, with the floor.
 
     Args:
@@ -55,6 +64,9 @@ def evaluate(model, real_images, features, samples=10000, seed=0, floor_images=N
             against `real_images` is the best a model can hope for with this
             sample count.
         batch_size: images per forward pass.
+        conditions: for conditional models, the conditions (class labels or
+            tag vectors) of `real_images`, row by row: generated image `i`
+            gets `conditions[i]`, so both sets share one class mix.
 
     Returns:
         A dict: `fid`, `kid`, `kid_std`, `features`, `samples`, and
@@ -65,7 +77,10 @@ def evaluate(model, real_images, features, samples=10000, seed=0, floor_images=N
     parts = []
     for start in tqdm.trange(0, samples, batch_size, desc="generating", leave=False):
         count = min(batch_size, samples - start)
-        images = model.generate(count, seed=seed * 1_000_003 + start, batch_size=batch_size)
+        options = {} if conditions is None else {"conditions": conditions[start : start + count]}
+        images = model.generate(
+            count, seed=seed * 1_000_003 + start, batch_size=batch_size, **options
+        )
         parts.append(features(images, batch_size=batch_size))
     fake = np.concatenate(parts)
     kid, kid_std = kernel_distance(real, fake)
@@ -91,6 +106,17 @@ def emoji_halves():
     order = np.random.default_rng(0).permutation(len(images))
     half = len(order) // 2
     return (images[order[:half]], labels[order[:half]]), (images[order[half:]], labels[order[half:]])
+
+
+def reference_labels(dataset):
+    """The class labels of `reference_sets(dataset)`'s reference images."""
+    if dataset == "fashion_mnist":
+        from kgan.data import load_fashion_mnist
+
+        return load_fashion_mnist("test")[1]
+    if dataset == "emoji":
+        return emoji_halves()[1][1]
+    raise ValueError(f"No FID reference for dataset {dataset!r}.")
 
 
 def reference_sets(dataset):
@@ -120,10 +146,17 @@ def reference_sets(dataset):
 
 
 def evaluate_on(model, dataset, samples=10000, seed=0, batch_size=256):
-    """`evaluate` against a named dataset's test split, with its train-split floor."""
+    """`evaluate` against a named dataset's test split, with its train-split floor.
+
+    A conditional model (one with `tag_names`) generates image `i` with the
+    label of reference image `i`.
+    """
     reference, floor, features = reference_sets(dataset)
+    # A conditional model draws the reference's labels (its class mix).
+    conditions = reference_labels(dataset) if hasattr(model, "tag_names") else None
     result = evaluate(
-        model, reference, features, samples=samples, seed=seed, floor_images=floor, batch_size=batch_size
+        model, reference, features, samples=samples, seed=seed, floor_images=floor,
+        batch_size=batch_size, conditions=conditions,
     )
     result["reference"] = "test split" if dataset == "fashion_mnist" else "half B"
     result["floor_from"] = (

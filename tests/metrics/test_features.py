@@ -66,6 +66,29 @@ def test_sample_count_is_capped_by_the_reference():
     assert result["samples"] == 50
 
 
+class LabelGenerator:
+    """A conditional stand-in: image i is a constant grey of `conditions[i]`."""
+
+    def generate(self, n, seed=None, batch_size=64, conditions=None):
+        return np.broadcast_to(np.asarray(conditions, np.uint8)[:, None, None, None], (n, 8, 8, 1))
+
+
+def test_evaluate_gives_each_generated_image_the_real_images_condition():
+    features = mean_pixel_network()
+    labels = np.random.default_rng(0).integers(0, 250, 300)
+    real = np.broadcast_to(labels.astype(np.uint8)[:, None, None, None], (300, 8, 8, 1))
+    result = kgan.metrics.evaluate(
+        LabelGenerator(), real, features, samples=300, batch_size=64, conditions=labels
+    )
+    assert result["fid"] == pytest.approx(0.0, abs=1e-3)
+
+
+def test_reference_labels_match_the_reference_images():
+    assert kgan.metrics.reference_labels("fashion_mnist").shape == (10000,)
+    with pytest.raises(ValueError, match="No FID reference"):
+        kgan.metrics.reference_labels("cifar10")
+
+
 def test_fashion_mnist_features_are_shipped():
     features = kgan.metrics.fashion_mnist_features()
     assert features.input_shape == (28, 28, 1)
