@@ -77,7 +77,15 @@ def _generate(args):
     import kgan
 
     model = _load(args.model)
-    images = model.generate(args.n, seed=args.seed, batch_size=args.batch_size)
+    options = {}
+    if args.tags is not None:
+        if not hasattr(model, "tag_names"):
+            raise SystemExit(f"kgan: --tags needs a tag-conditioned model; {args.model} has none")
+        options["tags"] = [tag.strip() for tag in args.tags.split(",") if tag.strip()]
+    try:
+        images = model.generate(args.n, seed=args.seed, batch_size=args.batch_size, **options)
+    except ValueError as error:  # unknown tags, missing tags
+        raise SystemExit(f"kgan: {error}")
     kgan.images.save_grid(args.output, images, columns=args.columns)
     print(f"Wrote {args.n} images to {args.output}")
     return 0
@@ -160,6 +168,9 @@ def build_parser():
     generate.add_argument("model", help="preset name, directory, URL, or a .keras file")
     generate.add_argument("-n", type=int, default=64, help="number of images")
     generate.add_argument("--seed", type=int, default=0)
+    generate.add_argument(
+        "--tags", default=None, help="tag-conditioned models: comma-separated tags, e.g. blonde,glasses"
+    )
     generate.add_argument("--batch-size", type=int, default=64)
     generate.add_argument("--columns", type=int, default=None)
     generate.add_argument("-o", "--output", default="grid.png")

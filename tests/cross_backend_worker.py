@@ -122,7 +122,10 @@ def main(model_path, output_path):
     results.update(train("wgangp"))
     results["generate"] = keras.models.load_model(model_path).generate(16, seed=3)
     for name in registry.bundled_names():
-        results[f"preset/{name}"] = kgan.zoo.load(name).generate(64, seed=0)
+        model = kgan.zoo.load(name)
+        # Tag-conditioned presets: every tag in turn.
+        options = {"conditions": np.arange(64) % model.condition_dim} if hasattr(model, "tag_names") else {}
+        results[f"preset/{name}"] = model.generate(64, seed=0, **options)
     np.savez(output_path, **results)
 
 

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import kgan
 from kgan import cli
+from kgan.models import DCGAN
 
 
 def test_help_documents_each_command():
@@ -40,6 +42,28 @@ def test_train_then_generate(tmp_path, capsys):
                      "-o", str(tmp_path / "grid.png")])
     assert code == 0
     assert np.asarray(Image.open(tmp_path / "grid.png")).shape == (2 * 28 + 3 * 2, 3 * 28 + 4 * 2)
+
+
+def test_generate_with_tags(tmp_path):
+    from kgan.models import ConditionalGAN
+
+    gan = ConditionalGAN.create(16, 1, tag_names=["red", "blue", "green"], latent_dim=8, width=8)
+    gan.save(tmp_path / "c.keras")
+    model = str(tmp_path / "c.keras")
+    out = tmp_path / "tags.png"
+    assert cli.main(["generate", model, "-n", "2", "--tags", "red, blue", "-o", str(out)]) == 0
+    expected = kgan.images.make_grid(gan.generate(2, seed=0, tags=["red", "blue"]))
+    np.testing.assert_array_equal(np.asarray(Image.open(out)), np.asarray(expected).squeeze())
+    with pytest.raises(SystemExit, match="blue"):
+        cli.main(["generate", model, "--tags", "bleu", "-o", str(out)])
+    with pytest.raises(SystemExit, match="tags"):
+        cli.main(["generate", model, "-o", str(out)])
+
+
+def test_tags_need_a_conditional_model(tmp_path):
+    DCGAN.create(16, 1, latent_dim=8, width=8).save(tmp_path / "d.keras")
+    with pytest.raises(SystemExit, match="--tags needs a tag-conditioned model"):
+        cli.main(["generate", str(tmp_path / "d.keras"), "--tags", "red", "-o", str(tmp_path / "x.png")])
 
 
 def test_augment_is_for_dcgan_only(tmp_path):
