@@ -23,8 +23,8 @@ def test_wheel_install_loads_a_bundled_preset(tmp_path):
         "import kgan, os, sys; "
         "assert kgan.__file__.startswith(sys.argv[1]), kgan.__file__; "
         "from kgan.zoo import registry; "
-        "names = registry.bundled_names(); assert names, names; "
-        "print(kgan.zoo.load(names[0]).generate(2, seed=0).shape); "
+        "names = registry.bundled_names(); assert 'dcgan_fashion_mnist' in names, names; "
+        "print(kgan.zoo.load('dcgan_fashion_mnist').generate(2, seed=0).shape); "
         "kgan.metrics.fashion_mnist_features()"
     )
     env = dict(os.environ, PYTHONPATH=str(tmp_path / "site"))
