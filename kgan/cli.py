@@ -1,4 +1,4 @@
-"""The `kgan` command: list, generate, train, evaluate and convert."""
+"""The `kgan` command: list, generate, vary, morph, blend, train, evaluate and convert."""
 
 import argparse
 import os
@@ -81,7 +81,7 @@ def _generate(args):
     if args.tags is not None:
         if not hasattr(model, "tag_names"):
             raise SystemExit(f"kgan: --tags needs a tag-conditioned model; {args.model} has none")
-        options["tags"] = [tag.strip() for tag in args.tags.split(",") if tag.strip()]
+        options["tags"] = _tag_list(args.tags)
     try:
         images = model.generate(args.n, seed=args.seed, batch_size=args.batch_size, **options)
     except ValueError as error:  # unknown tags, missing tags
@@ -89,6 +89,58 @@ def _generate(args):
     kgan.images.save_grid(args.output, images, columns=args.columns)
     print(f"Wrote {args.n} images to {args.output}")
     return 0
+
+
+def _tag_list(text):
+    """`"blonde, glasses"` -> `["blonde", "glasses"]`."""
+    return [tag.strip() for tag in text.split(",") if tag.strip()]
+
+
+def _conditional(spec):
+    model = _load(spec)
+    if not hasattr(model, "tag_names"):
+        raise SystemExit(f"kgan: {spec} is not a tag-conditioned model")
+    return model
+
+
+def _tagged(args, make_images):
+    """Runs a task method of a tag-conditioned model and writes its grid."""
+    import kgan
+
+    model = _conditional(args.model)
+    try:
+        images = make_images(model)
+    except ValueError as error:  # unknown tags, bad weights
+        raise SystemExit(f"kgan: {error}")
+    kgan.images.save_grid(args.output, images, columns=len(images))
+    print(f"Wrote {len(images)} images to {args.output}")
+    return 0
+
+
+def _vary(args):
+    tag_sets = [_tag_list(part) for part in args.tags.split(";")]
+    return _tagged(args, lambda model: model.vary_tags(args.seed, tag_sets))
+
+
+def _morph(args):
+    return _tagged(
+        args,
+        lambda model: model.morph(args.seed, _tag_list(args.start), _tag_list(args.end), args.steps),
+    )
+
+
+def _blend(args):
+    import numpy as np
+
+    seeds = [int(seed) for seed in args.seeds.split(",")]
+    weights = [float(w) for w in args.weights.split(",")] if args.weights else [1.0] * len(seeds)
+    return _tagged(
+        args,
+        lambda model: np.concatenate(
+            [model.generate(1, seed=seed, tags=_tag_list(args.tags)) for seed in seeds]
+            + [model.blend(seeds, weights, _tag_list(args.tags))]
+        ),
+    )
 
 
 def _list(args):
@@ -175,6 +227,45 @@ def build_parser():
     generate.add_argument("--columns", type=int, default=None)
     generate.add_argument("-o", "--output", default="grid.png")
     generate.set_defaults(run=_generate)
+
+    model_help = "a tag-conditioned preset name, directory, URL, or a .keras file"
+    vary = commands.add_parser(
+        "vary",
+        help="one face (seed) with other tag sets, side by side",
+        description="The same latent (seed) rendered with each tag set: the face stays, "
+        "the attributes change.",
+    )
+    vary.add_argument("model", help=model_help)
+    vary.add_argument("--seed", type=int, default=0)
+    vary.add_argument("--tags", required=True, help="tag sets separated by ';', e.g. 'blonde;black,glasses'")
+    vary.add_argument("-o", "--output", default="vary.png")
+    vary.set_defaults(run=_vary)
+
+    morph = commands.add_parser(
+        "morph",
+        help="a strip from one tag set to another, same face",
+        description="One latent (seed); the tag vector moves linearly from --from to --to.",
+    )
+    morph.add_argument("model", help=model_help)
+    morph.add_argument("--seed", type=int, default=0)
+    morph.add_argument("--from", dest="start", required=True, help="comma-separated tags")
+    morph.add_argument("--to", dest="end", required=True, help="comma-separated tags")
+    morph.add_argument("--steps", type=int, default=8, help="images in the strip (>= 2)")
+    morph.add_argument("-o", "--output", default="morph.png")
+    morph.set_defaults(run=_morph)
+
+    blend = commands.add_parser(
+        "blend",
+        help="mix faces: the seeds' images, then their weighted blend",
+        description="The weighted mean of the seeds' latents, with one tag set; the strip "
+        "shows each seed's face and then the blend.",
+    )
+    blend.add_argument("model", help=model_help)
+    blend.add_argument("--seeds", required=True, help="comma-separated seeds, e.g. 1,2")
+    blend.add_argument("--weights", default=None, help="comma-separated weights (default: equal)")
+    blend.add_argument("--tags", default="", help="comma-separated tags")
+    blend.add_argument("-o", "--output", default="blend.png")
+    blend.set_defaults(run=_blend)
 
     listing = commands.add_parser(
         "list", help="list the presets", description="One line per preset: name, "

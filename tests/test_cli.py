@@ -14,7 +14,7 @@ from kgan.models import DCGAN
 
 
 def test_help_documents_each_command():
-    for command in ("train", "generate", "list", "evaluate", "convert"):
+    for command in ("train", "generate", "vary", "morph", "blend", "list", "evaluate", "convert"):
         result = subprocess.run(
             [sys.executable, "-m", "kgan.cli", command, "--help"],
             capture_output=True, text=True, check=True,
@@ -60,10 +60,34 @@ def test_generate_with_tags(tmp_path):
         cli.main(["generate", model, "-o", str(out)])
 
 
+def test_vary_morph_and_blend_grids(tmp_path):
+    from kgan.models import ConditionalGAN
+
+    gan = ConditionalGAN.create(16, 1, tag_names=["red", "blue", "green"], latent_dim=8, width=8)
+    gan.save(tmp_path / "c.keras")
+    model, out = str(tmp_path / "c.keras"), tmp_path / "strip.png"
+
+    def written(expected):
+        grid = kgan.images.make_grid(expected, columns=len(expected))
+        np.testing.assert_array_equal(np.asarray(Image.open(out)), np.asarray(grid).squeeze())
+
+    assert cli.main(["vary", model, "--seed", "3", "--tags", "red;blue,green", "-o", str(out)]) == 0
+    written(gan.vary_tags(3, [["red"], ["blue", "green"]]))
+    assert cli.main(["morph", model, "--from", "red", "--to", "blue", "--steps", "4", "-o", str(out)]) == 0
+    written(gan.morph(0, ["red"], ["blue"], steps=4))
+    assert cli.main(["blend", model, "--seeds", "1,2", "--weights", "3,1", "--tags", "green", "-o", str(out)]) == 0
+    faces = [gan.generate(1, seed=s, tags=["green"]) for s in (1, 2)]
+    written(np.concatenate(faces + [gan.blend([1, 2], [3, 1], ["green"])]))
+    with pytest.raises(SystemExit, match="one weight per seed"):
+        cli.main(["blend", model, "--seeds", "1,2", "--weights", "1", "-o", str(out)])
+
+
 def test_tags_need_a_conditional_model(tmp_path):
     DCGAN.create(16, 1, latent_dim=8, width=8).save(tmp_path / "d.keras")
     with pytest.raises(SystemExit, match="--tags needs a tag-conditioned model"):
         cli.main(["generate", str(tmp_path / "d.keras"), "--tags", "red", "-o", str(tmp_path / "x.png")])
+    with pytest.raises(SystemExit, match="not a tag-conditioned model"):
+        cli.main(["vary", str(tmp_path / "d.keras"), "--tags", "red", "-o", str(tmp_path / "x.png")])
 
 
 def test_augment_is_for_dcgan_only(tmp_path):
