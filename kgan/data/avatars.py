@@ -55,13 +55,12 @@ import io
 import json
 import multiprocessing
 import os
-import tempfile
-import zipfile
 from concurrent import futures
 from typing import NamedTuple
 
 import numpy as np
 
+from kgan.data import _cache
 from kgan.data.arrays import as_dataset
 from kgan.data.arrays import to_float_images
 
@@ -562,32 +561,11 @@ def _cache_key(n, size, style, seed):
 
 def _read_cache(path, key):
     """Returns the cached `(images, tags)` if `path` holds them for `key`."""
-    try:
-        with np.load(path, allow_pickle=False) as cached:
-            if json.loads(str(cached["key"])) != key:
-                return None
-            return cached["images"], cached["tags"]
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        return None
+    return _cache.read_arrays(path, key, ("images", "tags"))
 
 
 def _write_cache(path, key, images, tags):
-    """Writes the arrays to `path` atomically: a temporary file, then a rename."""
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    handle, temp_path = tempfile.mkstemp(
-        dir=folder, prefix=os.path.basename(path) + ".", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "wb") as file:
-            np.savez_compressed(
-                file, images=images, tags=tags, key=np.array(json.dumps(key))
-            )
-        os.replace(temp_path, path)
-    except BaseException:
-        if os.path.exists(temp_path):
-            os.remove(temp_path)
-        raise
+    _cache.write_arrays(path, key, images=images, tags=tags)
 
 
 def build_avatars(

@@ -14,11 +14,10 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
-import zipfile
 
 import numpy as np
 
+from kgan.data import _cache
 from kgan.data.arrays import as_dataset
 from kgan.data.arrays import to_float_images
 
@@ -297,32 +296,12 @@ def _cache_path(size, background, skin_tones):
 
 def _read_cache(path, key):
     """Returns the cached `(images, labels)` if `path` holds them for `key`."""
-    try:
-        with np.load(path, allow_pickle=False) as cached:
-            if json.loads(str(cached["key"])) != key:
-                return None
-            return cached["images"], cached["labels"].astype(np.int32)
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        return None
+    cached = _cache.read_arrays(path, key, ("images", "labels"))
+    return None if cached is None else (cached[0], cached[1].astype(np.int32))
 
 
 def _write_cache(path, key, images, labels):
-    """Writes the arrays to `path` atomically: a temporary file, then a rename."""
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    handle, temp_path = tempfile.mkstemp(
-        dir=folder, prefix=os.path.basename(path) + ".", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "wb") as file:
-            np.savez_compressed(
-                file, images=images, labels=labels, key=np.array(json.dumps(key))
-            )
-        os.replace(temp_path, path)
-    except BaseException:
-        if os.path.exists(temp_path):
-            os.remove(temp_path)
-        raise
+    _cache.write_arrays(path, key, images=images, labels=labels)
 
 
 def load_emoji_uint8(
