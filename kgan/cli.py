@@ -4,14 +4,36 @@ import argparse
 import os
 import sys
 
-MODELS = ("dcgan", "wgangp")
-DATASETS = ("fashion_mnist", "emoji")
+MODELS = ("dcgan", "wgangp", "cgan")
+DATASETS = ("fashion_mnist", "emoji", "avatars")
+
+
+def _dataset(name, with_labels, **options):
+    """A dataset by name, with class labels (or avatar tags) for a conditional model."""
+    import kgan
+
+    if name == "avatars":
+        return kgan.data.avatars_dataset(with_tags=with_labels, shuffle_seed=options.pop("seed"), **options)
+    if name == "emoji":
+        return kgan.data.emoji_dataset(skin_tones=True, with_labels=with_labels, **options)
+    return kgan.data.fashion_mnist_dataset("train", with_labels=with_labels, **options)
+
+
+def _tag_names(name):
+    import kgan
+
+    return {
+        "avatars": kgan.data.AVATAR_TAGS,
+        "emoji": kgan.data.EMOJI_CATEGORIES,
+        "fashion_mnist": kgan.data.FASHION_MNIST_CLASSES,
+    }[name]
 
 
 def _train(args):
     import keras
 
     import kgan
+    from kgan.models import ConditionalGAN
     from kgan.models import DCGAN
     from kgan.models import WGANGP
 
@@ -21,29 +43,36 @@ def _train(args):
         keras.utils.set_random_seed(args.seed)
     # With --steps-per-epoch the data repeats endlessly, so every epoch has
     # that many steps whatever the dataset's size.
-    options = dict(
-        batch_size=args.batch_size, seed=args.seed or 0, repeat=args.steps_per_epoch is not None
+    conditional = args.model == "cgan"
+    dataset = _dataset(
+        args.dataset,
+        conditional,
+        batch_size=args.batch_size,
+        seed=args.seed or 0,
+        repeat=args.steps_per_epoch is not None,
     )
-    if args.dataset == "emoji":
-        dataset = kgan.data.emoji_dataset(skin_tones=True, **options)
-    else:
-        dataset = kgan.data.fashion_mnist_dataset("train", **options)
     height, width, channels = dataset.images.shape[1:]
     os.makedirs(args.out, exist_ok=True)
     checkpoint = os.path.join(args.out, "checkpoint.keras")
-    family = {"dcgan": DCGAN, "wgangp": WGANGP}[args.model]
+    family = {"dcgan": DCGAN, "wgangp": WGANGP, "cgan": ConditionalGAN}[args.model]
     if args.resume and os.path.exists(checkpoint):
         gan = keras.models.load_model(checkpoint)
         print(f"Resuming from {checkpoint}")
     else:
         options = {"augment": args.augment} if args.augment else {}
+        if conditional:
+            options["tag_names"] = list(_tag_names(args.dataset))
         gan = family.create(height, channels=channels, width=args.width, seed=args.seed, **options)
         gan.compile()
+    # A conditional grid shows the conditions of the first training images.
+    grid_conditions = dataset.labels[: args.samples] if conditional else None
     callbacks = [
         keras.callbacks.BackupAndRestore(os.path.join(args.out, "backup")),
         keras.callbacks.ModelCheckpoint(checkpoint),
         keras.callbacks.CSVLogger(os.path.join(args.out, "history.csv"), append=True),
-        kgan.callbacks.SampleGrid(os.path.join(args.out, "samples"), n=args.samples),
+        kgan.callbacks.SampleGrid(
+            os.path.join(args.out, "samples"), n=args.samples, conditions=grid_conditions
+        ),
     ]
     gan.fit(
         dataset,

@@ -20,6 +20,7 @@ import kgan
 from kgan.models import ConditionalGAN
 from kgan.models import DCGAN
 from kgan.models import WGANGP
+from kgan.metrics.fid import avatar_splits
 
 PRESETS_DIR = os.path.join(os.path.dirname(kgan.__file__), "presets")
 
@@ -45,6 +46,12 @@ RECIPES = {
         family="cgan", dataset="fashion_mnist", image_size=28, channels=1, width=32,
         latent_dim=100, batch_size=64, steps=10000,
     ),
+    # The Girl Friend Factory setting: illustrated faces from a seed and 40 tags.
+    # Width 16 is about 0.43 s a step on one CPU core (width 32 twice that).
+    "cgan_avatars_64": dict(
+        family="cgan", dataset="avatars", image_size=64, channels=3, width=16,
+        latent_dim=100, batch_size=64, steps=6000,
+    ),
 }
 
 DATASETS = {
@@ -56,6 +63,11 @@ DATASETS = {
         data="Google Noto emoji, npm emoji-datasource-google 16.0.0 (3,786 64x64 images "
         "with skin-tone variants, composited on white)",
         license="Apache-2.0 (images); MIT (package code and emoji.json)",
+    ),
+    "avatars": dict(
+        data=f"{kgan.data.AVATAR_SOURCE}: 20,000 64x64 avatars (seed 0) with 40 tags in 8 groups",
+        license=kgan.data.AVATAR_LICENSE,
+        attribution=kgan.data.AVATAR_ATTRIBUTION,
     ),
 }
 
@@ -87,13 +99,17 @@ def training_images_and_labels(recipe):
         return kgan.data.load_fashion_mnist("train")
     if recipe["dataset"] == "emoji":
         return kgan.data.load_emoji(skin_tones=True)[:2]
+    if recipe["dataset"] == "avatars":
+        return avatar_splits()[0][:2]
     raise ValueError(f"Unknown dataset {recipe['dataset']!r}")
 
 
 def class_names(recipe):
-    return {"fashion_mnist": kgan.data.fashion_mnist.CLASS_NAMES, "emoji": kgan.data.EMOJI_CATEGORIES}[
-        recipe["dataset"]
-    ]
+    return {
+        "fashion_mnist": kgan.data.fashion_mnist.CLASS_NAMES,
+        "emoji": kgan.data.EMOJI_CATEGORIES,
+        "avatars": kgan.data.AVATAR_TAGS,
+    }[recipe["dataset"]]
 
 
 def training_data(recipe, seed):
@@ -105,8 +121,12 @@ def training_data(recipe, seed):
 
 
 def sample_grid(recipe, workdir):
-    # A conditional grid: row r shows class r % classes.
-    conditions = np.arange(64) // 8 % len(class_names(recipe)) if recipe["family"] == "cgan" else None
+    # A conditional grid: row r shows class r % classes, or the held-out avatars' tags.
+    conditions = None
+    if recipe["dataset"] == "avatars":
+        conditions = kgan.metrics.reference_labels("avatars")[:64]
+    elif recipe["family"] == "cgan":
+        conditions = np.arange(64) // 8 % len(class_names(recipe))
     return kgan.callbacks.SampleGrid(os.path.join(workdir, "samples"), n=64, every=2, conditions=conditions)
 
 

@@ -12,8 +12,11 @@ import numpy as np
 from keras import ops
 
 import kgan
+from kgan.models import ConditionalGAN
 from kgan.models import DCGAN
 from kgan.models import WGANGP
+from kgan.models import conditional_discriminator
+from kgan.models import conditional_generator
 from kgan.models import dcgan_discriminator
 from kgan.models import dcgan_generator
 from kgan.zoo import registry
@@ -22,6 +25,7 @@ STEPS = 3
 BATCH = 8
 SIZE = 16
 LATENT = 8
+TAGS = 5
 
 
 class FixedNoise:
@@ -61,6 +65,10 @@ class FixedWGANGP(FixedNoise, WGANGP):
     pass
 
 
+class FixedConditionalGAN(FixedNoise, ConditionalGAN):
+    pass
+
+
 def set_fixed_weights(model, seed):
     """Deterministic, backend-independent values for every network variable."""
     rng = np.random.default_rng(seed)
@@ -84,9 +92,27 @@ def fixed_data():
     return rng.uniform(-1.0, 1.0, (STEPS * BATCH, SIZE, SIZE, 1)).astype("float32")
 
 
+def fixed_tags():
+    """Multi-hot tags, two of five set per image."""
+    rng = np.random.default_rng(3)
+    tags = np.zeros((STEPS * BATCH, TAGS), "float32")
+    for row in tags:
+        row[rng.choice(TAGS, 2, replace=False)] = 1.0
+    return tags
+
+
 def build(name):
     generator = dcgan_generator(SIZE, 1, latent_dim=LATENT, width=8)
-    if name == "dcgan":
+    if name == "cgan":  # GAN-CLS with GAN-INT interpolated tags
+        gan = FixedConditionalGAN(
+            conditional_generator(
+                SIZE, 1, LATENT, TAGS, width=8, embedding_dim=8, residual_blocks=1
+            ),
+            conditional_discriminator(SIZE, 1, TAGS, width=8, embedding_dim=8),
+            tag_names=[f"tag{i}" for i in range(TAGS)],
+            interpolate=True,
+        )
+    elif name == "dcgan":
         gan = FixedDCGAN(generator, dcgan_discriminator(SIZE, 1, width=8))
     elif name == "dcgan_augment":
         gan = FixedDCGAN(
@@ -108,7 +134,10 @@ def train(name):
             [float(logs[k]) for k in gan.loss_names]
         )
     )
-    gan.fit(fixed_data(), batch_size=BATCH, epochs=1, shuffle=False, verbose=0, callbacks=[record])
+    tags = fixed_tags() if name == "cgan" else None
+    gan.fit(
+        fixed_data(), tags, batch_size=BATCH, epochs=1, shuffle=False, verbose=0, callbacks=[record]
+    )
     results = {f"{name}/logs": np.array(per_step)}
     for variable in gan.generator.variables + gan.discriminator.variables:
         results[f"{name}/{variable.path}"] = ops.convert_to_numpy(variable.value)
@@ -120,6 +149,7 @@ def main(model_path, output_path):
     results.update(train("dcgan"))
     results.update(train("dcgan_augment"))
     results.update(train("wgangp"))
+    results.update(train("cgan"))
     results["generate"] = keras.models.load_model(model_path).generate(16, seed=3)
     for name in registry.bundled_names():
         model = kgan.zoo.load(name)

@@ -1,7 +1,8 @@
 """The same steps give the same numbers on TensorFlow, JAX and PyTorch.
 
 Each backend runs in its own process (tests/cross_backend_worker.py): a small
-DCGAN (with and without DiffAugment) and a small WGAN-GP with BatchNorm in G,
+DCGAN (with and without DiffAugment), a small WGAN-GP with BatchNorm in G and
+a small GAN-CLS ConditionalGAN with GAN-INT,
 fixed initial weights, fixed data and noise, 3 steps each; `generate(16, seed=3)` of one saved model; and
 `generate(64, seed=0)` of every bundled preset.
 """
@@ -54,7 +55,7 @@ def relative_error(a, b):
     return np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-12)
 
 
-@pytest.mark.parametrize("model", ["dcgan", "dcgan_augment", "wgangp"])
+@pytest.mark.parametrize("model", ["dcgan", "dcgan_augment", "wgangp", "cgan"])
 @pytest.mark.parametrize("other", ["jax", "torch"])
 def test_three_steps_agree(results, model, other):
     reference = results["tensorflow"]

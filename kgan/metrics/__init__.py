@@ -1,4 +1,5 @@
-"""Quality metrics: FID and KID over batches, with a pluggable feature network."""
+"""Quality metrics: FID and KID over batches, with a pluggable feature network;
+tag fidelity and identity for tag-conditioned models."""
 
 from kgan.metrics.distances import FeatureStatistics
 from kgan.metrics.distances import frechet_distance
@@ -12,3 +13,9 @@ from kgan.metrics.fid import evaluate_on
 from kgan.metrics.fid import reference_labels
 from kgan.metrics.fid import reference_sets
 from kgan.metrics.fid import fid
+from kgan.metrics.tags import TagClassifier
+from kgan.metrics.tags import avatar_tag_classifier
+from kgan.metrics.tags import change_one_tag
+from kgan.metrics.tags import grouped_tag_loss
+from kgan.metrics.tags import identity_distances
+from kgan.metrics.tags import tag_accuracy

@@ -87,7 +87,7 @@ def shipped_classifier_features(dataset):
             f"The shipped classifier {path} is missing; train it with "
             f"`python scripts/train_fid_classifier.py {dataset}`."
         )
-    classifier = keras.models.load_model(str(path))
+    classifier = keras.models.load_model(str(path), compile=False)
     return FeatureNetwork(classifier_features(classifier), f"{dataset}_classifier/128")
 
 

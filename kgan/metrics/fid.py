@@ -108,6 +108,13 @@ def emoji_halves():
     return (images[order[:half]], labels[order[:half]]), (images[order[half:]], labels[order[half:]])
 
 
+def avatar_splits():
+    """The DiceBear avatars: 20,000 for training (seed 0), 5,000 held out (seed 1)."""
+    from kgan.data import load_avatars
+
+    return load_avatars(n=20000, seed=0), load_avatars(n=5000, seed=1)
+
+
 def reference_labels(dataset):
     """The class labels of `reference_sets(dataset)`'s reference images."""
     if dataset == "fashion_mnist":
@@ -116,6 +123,8 @@ def reference_labels(dataset):
         return load_fashion_mnist("test")[1]
     if dataset == "emoji":
         return emoji_halves()[1][1]
+    if dataset == "avatars":
+        return avatar_splits()[1].tags
     raise ValueError(f"No FID reference for dataset {dataset!r}.")
 
 
@@ -125,7 +134,9 @@ def reference_sets(dataset):
     Fashion-MNIST: the test split, the train split as floor, the features of
     a classifier trained on the train split. Emoji (no test split): one half
     as reference, the other half as floor, the features of a category
-    classifier trained on the floor half.
+    classifier trained on the floor half. Avatars: 5,000 held-out avatars,
+    the 20,000 training avatars as floor, the features of the tag classifier
+    trained on the training avatars.
     """
     from kgan.metrics.features import shipped_classifier_features
 
@@ -138,8 +149,11 @@ def reference_sets(dataset):
     if dataset == "emoji":
         (floor, _), (reference, _) = emoji_halves()
         return reference, floor, shipped_classifier_features("emoji")
+    if dataset == "avatars":
+        train, held_out = avatar_splits()
+        return held_out.images, train.images, shipped_classifier_features("avatars")
     raise ValueError(
-        f"No FID reference for dataset {dataset!r}. Expected one of ['emoji', "
+        f"No FID reference for dataset {dataset!r}. Expected one of ['avatars', 'emoji', "
         "'fashion_mnist']; for other data call kgan.metrics.evaluate with your own "
         "images and features."
     )
@@ -158,9 +172,10 @@ def evaluate_on(model, dataset, samples=10000, seed=0, batch_size=256):
         model, reference, features, samples=samples, seed=seed, floor_images=floor,
         batch_size=batch_size, conditions=conditions,
     )
-    result["reference"] = "test split" if dataset == "fashion_mnist" else "half B"
-    result["floor_from"] = (
-        "train split vs test split" if dataset == "fashion_mnist" else "half A vs half B"
-    )
+    result["reference"], result["floor_from"] = {
+        "fashion_mnist": ("test split", "train split vs test split"),
+        "emoji": ("half B", "half A vs half B"),
+        "avatars": ("5,000 held-out avatars (seed 1)", "training avatars vs held-out avatars"),
+    }[dataset]
     result["dataset"] = dataset
     return result
