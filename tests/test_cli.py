@@ -44,6 +44,20 @@ def test_train_then_generate(tmp_path, capsys):
     assert np.asarray(Image.open(tmp_path / "grid.png")).shape == (2 * 28 + 3 * 2, 3 * 28 + 4 * 2)
 
 
+def test_train_a_conditional_gan(tmp_path):
+    out = tmp_path / "run"
+    code = cli.main([
+        "train", "cgan", "--dataset", "fashion_mnist", "--steps-per-epoch", "2",
+        "--width", "8", "--samples", "4", "--out", str(out),
+    ])
+    assert code == 0
+    gan = keras.models.load_model(out / "checkpoint.keras")
+    assert list(gan.tag_names) == list(kgan.data.FASHION_MNIST_CLASSES)
+    assert int(keras.ops.convert_to_numpy(gan.optimizer.iterations)) == 2
+    grid = np.asarray(Image.open(out / "samples" / "epoch_0001.png"))
+    assert grid.shape == (2 * 28 + 3 * 2, 2 * 28 + 3 * 2)
+
+
 def test_generate_with_tags(tmp_path):
     from kgan.models import ConditionalGAN
 
