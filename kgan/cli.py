@@ -62,6 +62,8 @@ def _train(args):
         options = {"augment": args.augment} if args.augment else {}
         if conditional:
             options["tag_names"] = list(_tag_names(args.dataset))
+        if conditional and args.dataset == "avatars":  # for groups a user leaves out
+            options["tag_frequencies"] = dataset.labels.mean(axis=0)
         gan = family.create(height, channels=channels, width=args.width, seed=args.seed, **options)
         gan.compile()
     # A conditional grid shows the conditions of the first training images.

@@ -218,6 +218,13 @@ class ConditionalGAN(GAN):
     `morph` and `blend` use NumPy PCG64 latents: a seed and a tag list give
     the same face on every backend.
 
+    Tag names of the form `"group:value"` (`"hair_color:blonde"`) make a
+    grouped vocabulary of single-choice groups, as in the avatars. Then a
+    tag may be named by its value alone when that is unique (`"blonde"`),
+    and every group a tag list leaves out gets a tag drawn from the seed
+    (`complete_tags`), so the generator sees the one-tag-per-group vectors
+    it was trained on and a face is still identified by its seed and tags.
+
     Args:
         generator: a model from `[latents, conditions]` to images, e.g.
             `conditional_generator(...)`.
@@ -229,6 +236,9 @@ class ConditionalGAN(GAN):
         interpolation_weight: weight of the GAN-INT term.
         latent_distribution: `"normal"` (default) or `"uniform"`.
         seed: seed of the training noise.
+        tag_frequencies: for a grouped vocabulary (see `tag_groups`), how
+            often each tag occurs in the training data; `complete_tags`
+            draws the groups a user leaves out from them (None: uniformly).
         **kwargs: passed to `keras.Model`.
 
     Example:
@@ -248,6 +258,7 @@ class ConditionalGAN(GAN):
         interpolation_weight=1.0,
         latent_distribution="normal",
         seed=None,
+        tag_frequencies=None,
         **kwargs,
     ):
         expected_inputs = (
@@ -279,6 +290,13 @@ class ConditionalGAN(GAN):
             duplicates = sorted({t for t in tag_names if tag_names.count(t) > 1})
             if duplicates:
                 raise ValueError(f"Expected unique `tag_names`. Received duplicates: {duplicates}")
+        if tag_frequencies is not None:
+            tag_frequencies = np.asarray(tag_frequencies, dtype="float64")
+            if tag_frequencies.shape != (g_width,) or not np.all(tag_frequencies >= 0):
+                raise ValueError(
+                    f"Expected `tag_frequencies` as {g_width} non-negative numbers. "
+                    f"Received: shape {tag_frequencies.shape}."
+                )
         super().__init__(
             generator,
             discriminator,
@@ -289,6 +307,7 @@ class ConditionalGAN(GAN):
         self.tag_names = None if tag_names is None else tuple(tag_names)
         self.interpolate = bool(interpolate)
         self.interpolation_weight = float(interpolation_weight)
+        self.tag_frequencies = tag_frequencies
 
     @classmethod
     def create(
@@ -436,10 +455,16 @@ class ConditionalGAN(GAN):
         if not _is_tag_list(tags):
             raise ValueError(f"Expected `tags` as a list of tag names. Received: {tags!r}")
         index = {name: i for i, name in enumerate(self.tag_names)}
+        if self.tag_groups is not None:  # "blonde" for "hair_color:blonde" when unique
+            values = [name.split(":", 1)[1] for name in self.tag_names]
+            index.update(
+                {value: i for i, value in enumerate(values) if values.count(value) == 1}
+            )
         vector = np.zeros((self.condition_dim,), dtype="float32")
         for tag in tags:
             if tag not in index:
-                close = difflib.get_close_matches(tag, self.tag_names, n=5, cutoff=0.5)
+                close = difflib.get_close_matches(tag, list(index), n=5, cutoff=0.5)
+                close += [name for name in self.tag_names if name.startswith(tag + ":")]
                 hint = (
                     f"Did you mean one of {close}?"
                     if close
@@ -449,7 +474,50 @@ class ConditionalGAN(GAN):
             vector[index[tag]] = 1.0
         return vector
 
-    def _conditions_for(self, n, tags, conditions):
+    @property
+    def tag_groups(self):
+        """`{group: [tag index, ...]}` when every tag name is `"group:value"`, else None."""
+        if self.tag_names is None or not all(":" in name for name in self.tag_names):
+            return None
+        groups = {}
+        for i, name in enumerate(self.tag_names):
+            groups.setdefault(name.split(":", 1)[0], []).append(i)
+        return groups
+
+    def complete_tags(self, conditions, seed=None):
+        """Sets one tag in every group that a row of `conditions` leaves empty.
+
+        For a grouped vocabulary (`tag_groups`), each row draws one tag per
+        group from `tag_frequencies` (uniformly without them) with NumPy
+        PCG64 seeded by `seed`, and keeps the draw where the row has no tag
+        of that group. Every group is drawn whether or not it is given, so
+        the tags a user picks never change the draws of the other groups.
+        Other vocabularies are returned unchanged.
+
+        Args:
+            conditions: `[n, condition_dim]` multi-hot rows.
+            seed: int seed (None: fresh randomness).
+
+        Returns:
+            float32 NumPy array `[n, condition_dim]`.
+        """
+        conditions = np.array(conditions, dtype="float32").reshape(-1, self.condition_dim)
+        groups = self.tag_groups
+        if groups is None:
+            return conditions
+        frequencies = (
+            np.ones(self.condition_dim) if self.tag_frequencies is None else self.tag_frequencies
+        )
+        rng = np.random.default_rng(None if seed is None else [int(seed), 0x7A6])
+        for row in conditions:
+            for columns in groups.values():
+                weights = frequencies[columns] + 1e-12
+                drawn = columns[rng.choice(len(columns), p=weights / weights.sum())]
+                if not row[columns].any():
+                    row[drawn] = 1.0
+        return conditions
+
+    def _conditions_for(self, n, tags, conditions, seed=None):
         """`[n, condition_dim]` float32 from tags or raw conditions."""
         if tags is not None and conditions is not None:
             raise ValueError("Pass either `tags` or `conditions`, not both.")
@@ -471,13 +539,13 @@ class ConditionalGAN(GAN):
                 )
             return conditions.astype("float32")
         if isinstance(tags, str) or _is_tag_list(tags):
-            return np.tile(self.encode_tags(tags)[None], (n, 1))
+            return self.complete_tags(np.tile(self.encode_tags(tags)[None], (n, 1)), seed)
         if isinstance(tags, (list, tuple)) and all(_is_tag_list(t) for t in tags):
             if len(tags) != n:
                 raise ValueError(
                     f"Expected one tag list per image, {n} lists. Received: {len(tags)}."
                 )
-            return np.stack([self.encode_tags(t) for t in tags]).reshape(n, self.condition_dim)
+            return self.complete_tags(np.stack([self.encode_tags(t) for t in tags]), seed)
         raise ValueError(
             "Expected `tags` as a list of tag names, or a list of such lists "
             f"(one per image). Received: {tags!r}"
@@ -540,7 +608,7 @@ class ConditionalGAN(GAN):
         Example:
         >>> images = gan.generate(4, seed=7, tags=["blonde hair", "blue eyes"])
         """
-        conditions = self._conditions_for(n, tags, conditions)
+        conditions = self._conditions_for(n, tags, conditions, seed)
         return self.generate_from_latents(self.latents(n, seed), batch_size, conditions)
 
     def generate_from_latents(self, latents, batch_size=64, conditions=None):
@@ -574,8 +642,8 @@ class ConditionalGAN(GAN):
         """
         tag_sets = list(tag_sets)
         conditions = np.zeros((len(tag_sets), self.condition_dim), dtype="float32")
-        for i, tags in enumerate(tag_sets):
-            conditions[i] = self.encode_tags(tags)
+        for i, tags in enumerate(tag_sets):  # one face: the same draws for left-out groups
+            conditions[i] = self.complete_tags(self.encode_tags(tags), seed)[0]
         latents = np.repeat(self.latents(1, seed), len(tag_sets), axis=0)
         return self.generate_from_latents(latents, batch_size, conditions)
 
@@ -598,7 +666,7 @@ class ConditionalGAN(GAN):
         """
         if int(steps) < 2:
             raise ValueError(f"Expected steps >= 2. Received: steps={steps}")
-        a, b = self.encode_tags(tags_a), self.encode_tags(tags_b)
+        a, b = (self.complete_tags(self.encode_tags(t), seed)[0] for t in (tags_a, tags_b))
         alphas = np.linspace(0.0, 1.0, int(steps), dtype="float32")[:, None]
         conditions = (1.0 - alphas) * a[None] + alphas * b[None]
         latents = np.repeat(self.latents(1, seed), int(steps), axis=0)
@@ -632,7 +700,8 @@ class ConditionalGAN(GAN):
         weights = weights / weights.sum()
         latents = np.stack([self.latents(1, s)[0] for s in seeds]).astype("float64")
         blended = (weights[:, None] * latents).sum(axis=0, keepdims=True)
-        conditions = self._conditions_for(1, tags, None)
+        # Left-out tag groups: drawn from the seed with the largest weight.
+        conditions = self._conditions_for(1, tags, None, seeds[int(np.argmax(weights))])
         return self.generate_from_latents(blended.astype("float32"), 1, conditions)
 
     # ---------------------------------------------------------- serialization
@@ -642,4 +711,7 @@ class ConditionalGAN(GAN):
             "tag_names": None if self.tag_names is None else list(self.tag_names),
             "interpolate": self.interpolate,
             "interpolation_weight": self.interpolation_weight,
+            "tag_frequencies": None
+            if self.tag_frequencies is None
+            else [float(f) for f in self.tag_frequencies],
         }

@@ -415,3 +415,67 @@ def test_sample_grid_shows_given_conditions(tiny_images, tmp_path):
     gan.fit(tiny_images, np.arange(32) % 4, batch_size=8, epochs=1, verbose=0, callbacks=[grid])
     written = np.asarray(kgan.images.make_grid(gan.generate(4, seed=0, conditions=np.arange(4))))
     np.testing.assert_array_equal(np.asarray(Image.open(grid.last_path)), written.squeeze())
+
+
+# --------------------------------------------------------- grouped vocabulary
+GROUPED = ["hair:blonde", "hair:black", "hair:red", "eyes:blue", "eyes:green", "glasses:none", "glasses:round"]
+
+
+def grouped(**kwargs):
+    return spread(
+        ConditionalGAN.create(
+            16, channels=1, tag_names=GROUPED, latent_dim=8, width=8, embedding_dim=8, **kwargs
+        )
+    )
+
+
+def test_tag_groups_come_from_group_value_names():
+    assert grouped().tag_groups == {"hair": [0, 1, 2], "eyes": [3, 4], "glasses": [5, 6]}
+    assert tiny().tag_groups is None
+
+
+def test_short_tag_names_and_their_errors():
+    gan = grouped()
+    np.testing.assert_array_equal(gan.encode_tags(["red", "eyes:green"]), gan.encode_tags(["hair:red", "eyes:green"]))
+    with pytest.raises(ValueError, match="glasses:round"):
+        gan.encode_tags(["glasses"])  # a group, not a tag: the group's tags are suggested
+    with pytest.raises(ValueError, match="hair:blonde"):
+        gan.encode_tags(["blond"])
+
+
+def test_complete_tags_fills_every_left_out_group_from_the_seed():
+    gan = grouped(tag_frequencies=[1, 0, 0, 1, 1, 0, 1])
+    given = np.zeros((50, 7), "float32")
+    given[:25, 4] = 1.0  # eyes:green for half the rows
+    done = gan.complete_tags(given, seed=5)
+    for columns in gan.tag_groups.values():
+        np.testing.assert_array_equal(done[:, columns].sum(1), 1.0)
+    np.testing.assert_array_equal(done[:25, 4], 1.0)  # given tags are kept
+    np.testing.assert_array_equal(done[:, [1, 2, 5]], 0.0)  # frequency 0: never drawn
+    np.testing.assert_array_equal(done, gan.complete_tags(given, seed=5))
+    # Giving a tag does not move the draws of the other groups.
+    plain = gan.complete_tags(np.zeros((50, 7)), seed=5)
+    np.testing.assert_array_equal(done[:, [0, 1, 2, 5, 6]], plain[:, [0, 1, 2, 5, 6]])
+    assert 5 < plain[:, 4].sum() < 45  # eyes drawn from both tags
+    # An ungrouped vocabulary is left alone.
+    np.testing.assert_array_equal(tiny().complete_tags(np.zeros((2, 4))), np.zeros((2, 4)))
+
+
+def test_grouped_faces_keep_their_other_attributes():
+    gan = grouped()
+    faces = gan.vary_tags(3, [["blonde"], ["black"]])
+    # Both faces get the same drawn eyes and glasses: generate them explicitly.
+    drawn = gan.complete_tags(gan.encode_tags(["blonde"]), seed=3)[0]
+    eyes_and_glasses = [GROUPED[i] for i in np.flatnonzero(drawn) if i > 2]
+    np.testing.assert_array_equal(faces[0], gan.generate(1, seed=3, tags=["hair:blonde"] + eyes_and_glasses)[0])
+    np.testing.assert_array_equal(faces[1], gan.generate(1, seed=3, tags=["hair:black"] + eyes_and_glasses)[0])
+    np.testing.assert_array_equal(faces[0], gan.generate(1, seed=3, tags=["blonde"])[0])
+
+
+def test_tag_frequencies_are_checked_and_saved():
+    with pytest.raises(ValueError, match="7 non-negative"):
+        grouped(tag_frequencies=[1, 2])
+    gan = grouped(tag_frequencies=[1, 0, 0, 1, 1, 0, 1])
+    clone = ConditionalGAN.from_config(gan.get_config())
+    np.testing.assert_array_equal(clone.tag_frequencies, gan.tag_frequencies)
+    assert ConditionalGAN.from_config(grouped().get_config()).tag_frequencies is None
