@@ -153,8 +153,10 @@ def main(model_path, output_path):
     results["generate"] = keras.models.load_model(model_path).generate(16, seed=3)
     for name in registry.bundled_names():
         model = kgan.zoo.load(name)
-        # Tag-conditioned presets: every tag in turn.
-        options = {"conditions": np.arange(64) % model.condition_dim} if hasattr(model, "tag_names") else {}
+        options = {}
+        if hasattr(model, "tag_names"):  # every tag in turn (other tag groups drawn from seed 0)
+            one_hot = np.eye(model.condition_dim)[np.arange(64) % model.condition_dim]
+            options["conditions"] = model.complete_tags(one_hot, seed=0)
         results[f"preset/{name}"] = model.generate(64, seed=0, **options)
     np.savez(output_path, **results)
 
