@@ -1,14 +1,13 @@
 import keras
-
-import kgan
 import numpy as np
 import pytest
 
+import kgan
 from kgan.metrics import FeatureNetwork
 from kgan.metrics.tags import TagClassifier
 from kgan.metrics.tags import change_one_tag
-from kgan.metrics.tags import identity_distances
 from kgan.metrics.tags import grouped_tag_loss
+from kgan.metrics.tags import identity_distances
 from kgan.metrics.tags import tag_accuracy
 from kgan.models import ConditionalGAN
 
