@@ -37,8 +37,8 @@ def _train(args):
     from kgan.models import DCGAN
     from kgan.models import WGANGP
 
-    if args.augment and args.model != "dcgan":
-        raise SystemExit("kgan: --augment works with the dcgan model only")
+    if args.augment and args.model == "wgangp":
+        raise SystemExit("kgan: --augment works with the dcgan and cgan models only")
     if args.seed is not None:
         keras.utils.set_random_seed(args.seed)
     # With --steps-per-epoch the data repeats endlessly, so every epoch has
@@ -231,7 +231,7 @@ def build_parser():
     train.add_argument(
         "--augment",
         default=None,
-        help="dcgan: differentiable augmentation of D's inputs, e.g. color,translation,cutout",
+        help="dcgan, cgan: differentiable augmentation of D's inputs, e.g. color,translation,cutout",
     )
     train.add_argument("--samples", type=int, default=64, help="images per sample grid")
     train.add_argument(

@@ -47,10 +47,12 @@ RECIPES = {
         latent_dim=100, batch_size=64, steps=10000,
     ),
     # The Girl Friend Factory setting: illustrated faces from a seed and 40 tags.
-    # Width 16 is about 0.43 s a step on one CPU core (width 32 twice that).
+    # Width 16 is 0.3-0.45 s a step on one CPU core (width 32 twice that).
+    # Without DiffAugment D won within 3,000 steps and G ignored z (one face
+    # per tag set) and drew 62% of hair colours and 42% of glasses right.
     "cgan_avatars_64": dict(
         family="cgan", dataset="avatars", image_size=64, channels=3, width=16,
-        latent_dim=100, batch_size=64, steps=6000,
+        latent_dim=100, batch_size=64, steps=6000, augment="color,translation,cutout",
     ),
 }
 
@@ -76,7 +78,8 @@ def build(recipe, seed):
     if recipe["family"] == "cgan":
         return ConditionalGAN.create(
             recipe["image_size"], recipe["channels"], tag_names=list(class_names(recipe)),
-            latent_dim=recipe["latent_dim"], width=recipe["width"], seed=seed,
+            latent_dim=recipe["latent_dim"], width=recipe["width"], augment=recipe.get("augment"),
+            seed=seed,
         )
     if recipe["family"] == "dcgan":
         return DCGAN.create(

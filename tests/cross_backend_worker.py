@@ -103,7 +103,7 @@ def fixed_tags():
 
 def build(name):
     generator = dcgan_generator(SIZE, 1, latent_dim=LATENT, width=8)
-    if name == "cgan":  # GAN-CLS with GAN-INT interpolated tags
+    if name == "cgan":  # GAN-CLS with GAN-INT interpolated tags and DiffAugment
         gan = FixedConditionalGAN(
             conditional_generator(
                 SIZE, 1, LATENT, TAGS, width=8, embedding_dim=8, residual_blocks=1
@@ -111,6 +111,7 @@ def build(name):
             conditional_discriminator(SIZE, 1, TAGS, width=8, embedding_dim=8),
             tag_names=[f"tag{i}" for i in range(TAGS)],
             interpolate=True,
+            augment="translation,cutout",
         )
     elif name == "dcgan":
         gan = FixedDCGAN(generator, dcgan_discriminator(SIZE, 1, width=8))

@@ -104,8 +104,8 @@ def test_tags_need_a_conditional_model(tmp_path):
         cli.main(["vary", str(tmp_path / "d.keras"), "--tags", "red", "-o", str(tmp_path / "x.png")])
 
 
-def test_augment_is_for_dcgan_only(tmp_path):
-    with pytest.raises(SystemExit, match="dcgan model only"):
+def test_augment_is_not_for_wgangp(tmp_path):
+    with pytest.raises(SystemExit, match="dcgan and cgan models only"):
         cli.main(["train", "wgangp", "--augment", "cutout", "--out", str(tmp_path)])
 
 

@@ -7,6 +7,7 @@ import numpy as np
 from keras import layers
 from keras import ops
 
+from kgan import augment as augmentation
 from kgan import losses
 from kgan.layers.residual import ResidualBottleneckBlock
 from kgan.models.dcgan import _batch_norm
@@ -239,6 +240,9 @@ class ConditionalGAN(GAN):
         tag_frequencies: for a grouped vocabulary (see `tag_groups`), how
             often each tag occurs in the training data; `complete_tags`
             draws the groups a user leaves out from them (None: uniformly).
+        augment: differentiable augmentation of every image D sees (real,
+            mismatched and generated), e.g. `"color,translation,cutout"`
+            (DiffAugment, `kgan.augment`); it keeps D from overpowering G.
         **kwargs: passed to `keras.Model`.
 
     Example:
@@ -259,6 +263,7 @@ class ConditionalGAN(GAN):
         latent_distribution="normal",
         seed=None,
         tag_frequencies=None,
+        augment=None,
         **kwargs,
     ):
         expected_inputs = (
@@ -308,6 +313,7 @@ class ConditionalGAN(GAN):
         self.interpolate = bool(interpolate)
         self.interpolation_weight = float(interpolation_weight)
         self.tag_frequencies = tag_frequencies
+        self.augment = ",".join(augmentation.parse_policy(augment))
 
     @classmethod
     def create(
@@ -565,14 +571,14 @@ class ConditionalGAN(GAN):
         fake = ops.stop_gradient(self.generator([latents, conditions], training=True))
 
         def discriminator_loss():
-            real_logits = self.discriminator([images, conditions], training=True)
-            mismatched_logits = self.discriminator([images, mismatched], training=True)
-            fake_logits = self.discriminator([fake, conditions], training=True)
+            real_logits = self.discriminate(images, conditions)
+            mismatched_logits = self.discriminate(images, mismatched)
+            fake_logits = self.discriminate(fake, conditions)
             return gan_cls_discriminator_loss(real_logits, mismatched_logits, fake_logits)
 
         def generator_loss_of(conditions_):
             generated = self.generator([latents, conditions_], training=True)
-            logits = self.discriminator([generated, conditions_], training=True)
+            logits = self.discriminate(generated, conditions_)
             return losses.nonsaturating_generator_loss(logits)
 
         def generator_loss():
@@ -711,6 +717,7 @@ class ConditionalGAN(GAN):
             "tag_names": None if self.tag_names is None else list(self.tag_names),
             "interpolate": self.interpolate,
             "interpolation_weight": self.interpolation_weight,
+            "augment": self.augment,
             "tag_frequencies": None
             if self.tag_frequencies is None
             else [float(f) for f in self.tag_frequencies],

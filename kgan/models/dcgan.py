@@ -186,7 +186,6 @@ class DCGAN(GAN):
         **kwargs,
     ):
         self.d_loss_fn, self.g_loss_fn = losses.get_adversarial_loss(loss)
-        self.augment = ",".join(augmentation.parse_policy(augment))
         super().__init__(
             generator,
             discriminator,
@@ -195,6 +194,7 @@ class DCGAN(GAN):
             **kwargs,
         )
         self.loss_name = loss
+        self.augment = ",".join(augmentation.parse_policy(augment))
 
     @classmethod
     def create(cls, image_size=64, channels=3, latent_dim=100, width=64, **kwargs):
@@ -221,11 +221,6 @@ class DCGAN(GAN):
         d_loss = self.update("discriminator", discriminator_loss)
         g_loss = self.update("generator", generator_loss)
         return {"d_loss": d_loss, "g_loss": g_loss}
-
-    def discriminate(self, images):
-        """D's logits for a batch, after the model's augmentation (if any)."""
-        images = augmentation.augment(images, self.augment, self.random_uniform)
-        return self.discriminator(images, training=True)
 
     def get_config(self):
         return {**super().get_config(), "loss": self.loss_name, "augment": self.augment}

@@ -4,6 +4,7 @@ import numpy as np
 import keras
 from keras import ops
 
+from kgan import augment as augmentation
 from kgan import backend
 from kgan import images as image_utils
 from kgan.callbacks import DataPosition
@@ -113,6 +114,18 @@ class GAN(keras.Model):
 
     def call(self, latents, training=False):
         return self.generator(latents, training=training)
+
+    # DiffAugment policy of the images D sees ("" for none); subclasses that
+    # support it take `augment=` and store `",".join(parse_policy(augment))`.
+    augment = ""
+
+    def discriminate(self, images, *inputs):
+        """D's logits in training mode, after the model's augmentation (if any).
+
+        `inputs` are D's further inputs (the conditions of a conditional D).
+        """
+        images = augmentation.augment(images, self.augment, self.random_uniform)
+        return self.discriminator([images, *inputs] if inputs else images, training=True)
 
     # ------------------------------------------------------------------ noise
     def random_normal(self, shape):

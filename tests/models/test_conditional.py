@@ -479,3 +479,21 @@ def test_tag_frequencies_are_checked_and_saved():
     clone = ConditionalGAN.from_config(gan.get_config())
     np.testing.assert_array_equal(clone.tag_frequencies, gan.tag_frequencies)
     assert ConditionalGAN.from_config(grouped().get_config()).tag_frequencies is None
+
+
+def test_augment_is_applied_to_what_d_sees_and_saved(tmp_path):
+    gan = tiny(augment="translation,cutout")
+    assert gan.augment == "translation,cutout"
+    images = ops.ones((4, 16, 16, 1))
+    tags = ops.convert_to_tensor(multi_hot(4))
+    # Cutout zeroes a square: D sees other images than with no augmentation.
+    plain = tiny()
+    plain.set_weights(gan.get_weights())
+    assert not np.allclose(
+        ops.convert_to_numpy(gan.discriminate(images, tags)),
+        ops.convert_to_numpy(plain.discriminate(images, tags)),
+    )
+    gan.save(tmp_path / "a.keras")
+    assert keras.models.load_model(tmp_path / "a.keras").augment == "translation,cutout"
+    with pytest.raises(ValueError, match="rotate"):
+        tiny(augment="rotate")
