@@ -150,6 +150,20 @@ def l1(predictions, targets):
     return ops.mean(ops.abs(_f32(predictions) - _f32(targets)))
 
 
+def mode_seeking_loss(images_a, images_b, latents_a, latents_b, epsilon=1e-5):
+    """MSGAN's mode-seeking term (Mao et al. 2019), to be minimised by G.
+
+    `1 / (mean|G(z_a) - G(z_b)| / mean|z_a - z_b| + epsilon)` for two batches
+    generated from the latents `z_a`, `z_b` with the same conditions: large
+    when G maps different latents to the same image (mode collapse).
+
+    Returns:
+        Scalar float32.
+    """
+    ratio = l1(images_a, images_b) / l1(latents_a, latents_b)
+    return 1.0 / (ratio + epsilon)
+
+
 ADVERSARIAL_LOSSES = {
     "minimax": (minimax_discriminator_loss, minimax_generator_loss),
     "nonsaturating": (minimax_discriminator_loss, nonsaturating_generator_loss),

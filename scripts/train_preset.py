@@ -52,7 +52,8 @@ RECIPES = {
     # per tag set) and drew 62% of hair colours and 42% of glasses right.
     "cgan_avatars_64": dict(
         family="cgan", dataset="avatars", image_size=64, channels=3, width=16,
-        latent_dim=100, batch_size=64, steps=6000, augment="color,translation,cutout",
+        latent_dim=100, batch_size=64, steps=5000, augment="color,translation,cutout",
+        mode_seeking=1.0,
     ),
 }
 
@@ -79,7 +80,7 @@ def build(recipe, seed):
         return ConditionalGAN.create(
             recipe["image_size"], recipe["channels"], tag_names=list(class_names(recipe)),
             latent_dim=recipe["latent_dim"], width=recipe["width"], augment=recipe.get("augment"),
-            seed=seed,
+            mode_seeking=recipe.get("mode_seeking", 0.0), seed=seed,
         )
     if recipe["family"] == "dcgan":
         return DCGAN.create(

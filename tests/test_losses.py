@@ -89,3 +89,14 @@ def test_losses_are_float32_for_half_inputs():
 def test_unknown_loss_name():
     with pytest.raises(ValueError, match="hinge.*Received: loss='wasserstien'"):
         losses.get_adversarial_loss("wasserstien")
+
+
+def test_mode_seeking_loss_matches_numpy():
+    rng = np.random.default_rng(0)
+    a, b = rng.uniform(-1, 1, (2, 4, 8, 8, 3)).astype("float32")
+    za, zb = rng.standard_normal((2, 4, 16)).astype("float32")
+    expected = 1.0 / (np.abs(a - b).mean() / np.abs(za - zb).mean() + 1e-5)
+    value = float(keras.ops.convert_to_numpy(losses.mode_seeking_loss(a, b, za, zb)))
+    np.testing.assert_allclose(value, expected, rtol=1e-5)
+    # A collapsed generator (the same image for both latents) is penalised hard.
+    assert float(keras.ops.convert_to_numpy(losses.mode_seeking_loss(a, a, za, zb))) > 9e4

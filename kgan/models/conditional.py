@@ -243,6 +243,10 @@ class ConditionalGAN(GAN):
         augment: differentiable augmentation of every image D sees (real,
             mismatched and generated), e.g. `"color,translation,cutout"`
             (DiffAugment, `kgan.augment`); it keeps D from overpowering G.
+        mode_seeking: weight of the mode-seeking term of MSGAN (Mao et al.
+            2019, `kgan.losses.mode_seeking_loss`) in G's loss: two latents
+            with the same tags must give different images. A conditional G
+            otherwise tends to ignore z and draw one face per tag set. 0: off.
         **kwargs: passed to `keras.Model`.
 
     Example:
@@ -264,6 +268,7 @@ class ConditionalGAN(GAN):
         seed=None,
         tag_frequencies=None,
         augment=None,
+        mode_seeking=0.0,
         **kwargs,
     ):
         expected_inputs = (
@@ -314,6 +319,9 @@ class ConditionalGAN(GAN):
         self.interpolation_weight = float(interpolation_weight)
         self.tag_frequencies = tag_frequencies
         self.augment = ",".join(augmentation.parse_policy(augment))
+        self.mode_seeking = float(mode_seeking)
+        if not self.mode_seeking >= 0:
+            raise ValueError(f"Expected mode_seeking >= 0. Received: mode_seeking={mode_seeking}")
 
     @classmethod
     def create(
@@ -568,6 +576,8 @@ class ConditionalGAN(GAN):
         mismatched = ops.roll(conditions, 1, axis=0)
         batch_size = ops.shape(images)[0]
         latents = self.sample_latents(batch_size)
+        # A second latent per image for the mode-seeking term.
+        other_latents = self.sample_latents(batch_size) if self.mode_seeking else None
         fake = ops.stop_gradient(self.generator([latents, conditions], training=True))
 
         def discriminator_loss():
@@ -582,10 +592,16 @@ class ConditionalGAN(GAN):
             return losses.nonsaturating_generator_loss(logits)
 
         def generator_loss():
-            loss = generator_loss_of(conditions)
+            generated = self.generator([latents, conditions], training=True)
+            loss = losses.nonsaturating_generator_loss(self.discriminate(generated, conditions))
             if self.interpolate:  # a Python bool fixed at construction
                 interpolated = 0.5 * (conditions + mismatched)
                 loss = loss + self.interpolation_weight * generator_loss_of(interpolated)
+            if self.mode_seeking:  # a Python float fixed at construction
+                other = self.generator([other_latents, conditions], training=True)
+                loss = loss + self.mode_seeking * losses.mode_seeking_loss(
+                    generated, other, latents, other_latents
+                )
             return loss
 
         d_loss = self.update("discriminator", discriminator_loss)
@@ -718,6 +734,7 @@ class ConditionalGAN(GAN):
             "interpolate": self.interpolate,
             "interpolation_weight": self.interpolation_weight,
             "augment": self.augment,
+            "mode_seeking": self.mode_seeking,
             "tag_frequencies": None
             if self.tag_frequencies is None
             else [float(f) for f in self.tag_frequencies],

@@ -497,3 +497,18 @@ def test_augment_is_applied_to_what_d_sees_and_saved(tmp_path):
     assert keras.models.load_model(tmp_path / "a.keras").augment == "translation,cutout"
     with pytest.raises(ValueError, match="rotate"):
         tiny(augment="rotate")
+
+
+def test_mode_seeking_pushes_latents_apart():
+    # One G update with only a strong mode-seeking term, against one without.
+    images, tags = np.zeros((8, 16, 16, 1), "float32"), multi_hot(8)
+    spread_out = {}
+    for weight in (0.0, 50.0):
+        gan = tiny(mode_seeking=weight)
+        gan.fit(images, tags, batch_size=8, epochs=3, shuffle=False, verbose=0)
+        faces = gan.generate_from_latents(gan.latents(8, seed=0), conditions=np.repeat(tags[:1], 8, 0))
+        spread_out[weight] = faces.astype("float32").std(axis=0).mean()
+    assert spread_out[50.0] > spread_out[0.0]
+    assert ConditionalGAN.from_config(tiny(mode_seeking=2.0).get_config()).mode_seeking == 2.0
+    with pytest.raises(ValueError, match="mode_seeking >= 0"):
+        tiny(mode_seeking=-1.0)
