@@ -113,6 +113,8 @@ def _generate(args):
         if not hasattr(model, "tag_names"):
             raise SystemExit(f"kgan: --tags needs a tag-conditioned model; {args.model} has none")
         options["tags"] = _tag_list(args.tags)
+    elif getattr(model, "tag_groups", None):  # grouped tags: every group drawn from the seed
+        options["tags"] = []
     try:
         images = model.generate(args.n, seed=args.seed, batch_size=args.batch_size, **options)
     except ValueError as error:  # unknown tags, missing tags
@@ -252,7 +254,10 @@ def build_parser():
     generate.add_argument("-n", type=int, default=64, help="number of images")
     generate.add_argument("--seed", type=int, default=0)
     generate.add_argument(
-        "--tags", default=None, help="tag-conditioned models: comma-separated tags, e.g. blonde,glasses"
+        "--tags",
+        default=None,
+        help="tag-conditioned models: comma-separated tags, e.g. blonde,sunglasses; with "
+        "group:value tags, groups left out are drawn from the seed",
     )
     generate.add_argument("--batch-size", type=int, default=64)
     generate.add_argument("--columns", type=int, default=None)
@@ -268,7 +273,7 @@ def build_parser():
     )
     vary.add_argument("model", help=model_help)
     vary.add_argument("--seed", type=int, default=0)
-    vary.add_argument("--tags", required=True, help="tag sets separated by ';', e.g. 'blonde;black,glasses'")
+    vary.add_argument("--tags", required=True, help="tag sets separated by ';', e.g. 'blonde;black,sunglasses'")
     vary.add_argument("-o", "--output", default="vary.png")
     vary.set_defaults(run=_vary)
 

@@ -146,3 +146,16 @@ def test_evaluate_a_preset_directory(tmp_path, capsys):
 def test_unknown_preset_is_a_clear_error():
     with pytest.raises(SystemExit, match="Unknown preset 'nope'"):
         cli.main(["generate", "nope"])
+
+
+def test_generate_a_grouped_model_without_tags(tmp_path):
+    from kgan.models import ConditionalGAN
+
+    names = ["hair:blonde", "hair:black", "glasses:none", "glasses:round"]
+    gan = ConditionalGAN.create(16, 1, tag_names=names, latent_dim=8, width=8)
+    gan.save(tmp_path / "g.keras")
+    out = tmp_path / "g.png"
+    assert cli.main(["generate", str(tmp_path / "g.keras"), "-n", "3", "--seed", "2", "-o", str(out)]) == 0
+    expected = kgan.images.make_grid(gan.generate(3, seed=2, tags=[]))
+    np.testing.assert_array_equal(np.asarray(Image.open(out)), np.asarray(expected).squeeze())
+    assert cli.main(["generate", str(tmp_path / "g.keras"), "-n", "1", "--tags", "round", "-o", str(out)]) == 0
