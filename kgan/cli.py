@@ -39,6 +39,8 @@ def _train(args):
 
     if args.augment and args.model == "wgangp":
         raise SystemExit("kgan: --augment works with the dcgan and cgan models only")
+    if args.mode_seeking is not None and args.model != "cgan":
+        raise SystemExit("kgan: --mode-seeking works with the cgan model only")
     if args.seed is not None:
         keras.utils.set_random_seed(args.seed)
     # With --steps-per-epoch the data repeats endlessly, so every epoch has
@@ -62,6 +64,7 @@ def _train(args):
         options = {"augment": args.augment} if args.augment else {}
         if conditional:
             options["tag_names"] = list(_tag_names(args.dataset))
+            options["mode_seeking"] = 1.0 if args.mode_seeking is None else args.mode_seeking
         if conditional and args.dataset == "avatars":  # for groups a user leaves out
             options["tag_frequencies"] = dataset.labels.mean(axis=0)
         gan = family.create(height, channels=channels, width=args.width, seed=args.seed, **options)
@@ -234,6 +237,13 @@ def build_parser():
         "--augment",
         default=None,
         help="dcgan, cgan: differentiable augmentation of D's inputs, e.g. color,translation,cutout",
+    )
+    train.add_argument(
+        "--mode-seeking",
+        type=float,
+        default=None,
+        help="cgan: weight of MSGAN's mode-seeking term, which keeps G from ignoring z "
+        "(default 1; 0 turns it off)",
     )
     train.add_argument("--samples", type=int, default=64, help="images per sample grid")
     train.add_argument(

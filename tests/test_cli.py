@@ -53,6 +53,7 @@ def test_train_a_conditional_gan(tmp_path):
     assert code == 0
     gan = keras.models.load_model(out / "checkpoint.keras")
     assert list(gan.tag_names) == list(kgan.data.FASHION_MNIST_CLASSES)
+    assert gan.mode_seeking == 1.0
     assert int(keras.ops.convert_to_numpy(gan.optimizer.iterations)) == 2
     grid = np.asarray(Image.open(out / "samples" / "epoch_0001.png"))
     assert grid.shape == (2 * 28 + 3 * 2, 2 * 28 + 3 * 2)
@@ -107,6 +108,8 @@ def test_tags_need_a_conditional_model(tmp_path):
 def test_augment_is_not_for_wgangp(tmp_path):
     with pytest.raises(SystemExit, match="dcgan and cgan models only"):
         cli.main(["train", "wgangp", "--augment", "cutout", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit, match="cgan model only"):
+        cli.main(["train", "dcgan", "--mode-seeking", "1", "--out", str(tmp_path)])
 
 
 def test_generate_names_a_missing_model(tmp_path):
