@@ -116,8 +116,6 @@ def _generate(args):
         if not hasattr(model, "tag_names"):
             raise SystemExit(f"kgan: --tags needs a tag-conditioned model; {args.model} has none")
         options["tags"] = _tag_list(args.tags)
-    elif getattr(model, "tag_groups", None):  # grouped tags: every group drawn from the seed
-        options["tags"] = []
     try:
         images = model.generate(args.n, seed=args.seed, batch_size=args.batch_size, **options)
     except ValueError as error:  # unknown tags, missing tags

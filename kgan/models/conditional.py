@@ -535,6 +535,8 @@ class ConditionalGAN(GAN):
         """`[n, condition_dim]` float32 from tags or raw conditions."""
         if tags is not None and conditions is not None:
             raise ValueError("Pass either `tags` or `conditions`, not both.")
+        if tags is None and conditions is None and self.tag_groups is not None:
+            tags = []  # a grouped vocabulary: every group drawn from the seed
         if tags is None and conditions is None:
             examples = f" (e.g. tags={list(self.tag_names[:2])})" if self.tag_names else ""
             raise ValueError(
@@ -620,7 +622,9 @@ class ConditionalGAN(GAN):
             seed: int seed (None: fresh randomness).
             batch_size: images per forward pass.
             tags: tag names for all images (`["blonde hair", "smile"]`), or
-                one list per image; `[]` for no tag.
+                one list per image; `[]` for no tag. With a grouped
+                vocabulary the groups left out (all of them when `tags` and
+                `conditions` are None) are drawn from the seed.
             conditions: instead of `tags`, raw conditions `[n,
                 condition_dim]` or integer class labels `[n]`.
 
