@@ -499,16 +499,17 @@ def test_augment_is_applied_to_what_d_sees_and_saved(tmp_path):
         tiny(augment="rotate")
 
 
-def test_mode_seeking_pushes_latents_apart():
-    # One G update with only a strong mode-seeking term, against one without.
+def test_mode_seeking_term_is_in_the_generator_loss():
+    # An untrained G draws nearly the same image for any latent (see `spread`):
+    # the mode-seeking term 1 / (mean|G(z1) - G(z2)| / mean|z1 - z2|) is then
+    # large, and it is all that separates the two G losses of the first step.
     images, tags = np.zeros((8, 16, 16, 1), "float32"), multi_hot(8)
-    spread_out = {}
-    for weight in (0.0, 50.0):
+    g_loss = {}
+    for weight in (0.0, 1.0):
         gan = tiny(mode_seeking=weight)
-        gan.fit(images, tags, batch_size=8, epochs=3, shuffle=False, verbose=0)
-        faces = gan.generate_from_latents(gan.latents(8, seed=0), conditions=np.repeat(tags[:1], 8, 0))
-        spread_out[weight] = faces.astype("float32").std(axis=0).mean()
-    assert spread_out[50.0] > spread_out[0.0]
+        history = gan.fit(images, tags, batch_size=8, epochs=1, shuffle=False, verbose=0)
+        g_loss[weight] = history.history["g_loss"][0]
+    assert g_loss[0.0] < 5.0 and g_loss[1.0] - g_loss[0.0] > 10.0
     assert ConditionalGAN.from_config(tiny(mode_seeking=2.0).get_config()).mode_seeking == 2.0
     with pytest.raises(ValueError, match="mode_seeking >= 0"):
         tiny(mode_seeking=-1.0)
