@@ -112,8 +112,13 @@ class GAN(keras.Model):
         """`(height, width, channels)` of the images the generator makes."""
         return tuple(int(d) for d in self.generator.outputs[0].shape[1:])
 
+    @property
+    def sampler(self):
+        """The network `generate` runs (ProGAN: the averaged generator)."""
+        return self.generator
+
     def call(self, latents, training=False):
-        return self.generator(latents, training=training)
+        return self.sampler(latents, training=training)
 
     # DiffAugment policy of the images D sees ("" for none); subclasses that
     # support it take `augment=` and store `",".join(parse_policy(augment))`.
@@ -255,9 +260,7 @@ class GAN(keras.Model):
         """
         if isinstance(network_names, str):
             network_names = (network_names,)
-        variables = [
-            v for name in network_names for v in self.networks[name].trainable_variables
-        ]
+        variables = [v for name in network_names for v in self.trainable_variables_of(name)]
         returns_aux = []
 
         def loss_and_aux():
@@ -275,6 +278,13 @@ class GAN(keras.Model):
         for optimizer, grads, variables_ in by_optimizer.values():
             backend.apply_gradients(optimizer, grads, variables_)
         return (loss, aux) if returns_aux[-1] else loss
+
+    def trainable_variables_of(self, network_name):
+        """The variables `update` trains for a network: all its trainable ones.
+
+        ProGAN narrows this to the levels of the current resolution.
+        """
+        return self.networks[network_name].trainable_variables
 
     def gan_step(self, images, conditions=None):
         """One training step on a batch; returns a dict of scalar losses.
@@ -391,7 +401,7 @@ class GAN(keras.Model):
                 inputs = latents[start : start + batch_size]
                 if conditions is not None:
                     inputs = [inputs, conditions[start : start + batch_size]]
-                output = self.generator(inputs, training=False)
+                output = self.sampler(inputs, training=False)
                 batches.append(image_utils.to_uint8(ops.convert_to_numpy(output)))
         if not batches:
             return np.zeros((0,) + self.image_shape, dtype="uint8")
