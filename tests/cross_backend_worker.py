@@ -19,6 +19,7 @@ from kgan.models import conditional_discriminator
 from kgan.models import conditional_generator
 from kgan.models import dcgan_discriminator
 from kgan.models import dcgan_generator
+from kgan.models.progan import ProGAN
 from kgan.zoo import registry
 
 STEPS = 3
@@ -69,11 +70,16 @@ class FixedConditionalGAN(FixedNoise, ConditionalGAN):
     pass
 
 
+class FixedProGAN(FixedNoise, ProGAN):
+    pass
+
+
 def set_fixed_weights(model, seed):
     """Deterministic, backend-independent values for every network variable."""
     rng = np.random.default_rng(seed)
     for variable in model.variables:
-        if "seed_generator" in variable.path or "iteration" in variable.path:
+        skipped = ("seed_generator", "iteration", "images_seen", "/lod")
+        if any(part in variable.path for part in skipped):
             continue
         shape = tuple(variable.shape)
         name = variable.path.rsplit("/", 1)[-1]
@@ -120,6 +126,11 @@ def build(name):
         gan = FixedDCGAN(
             generator, dcgan_discriminator(SIZE, 1, width=8), augment="color,translation,cutout"
         )
+    elif name == "progan":  # 8x8: one step at 4x4, then two fading in 8x8
+        gan = FixedProGAN.create(
+            8, channels=1, latent_dim=LATENT, fmap_base=32, fmap_max=8,
+            stable_images=BATCH, fade_images=4 * BATCH,
+        )
     else:
         critic = dcgan_discriminator(SIZE, 1, width=8, normalization=None)
         gan = FixedWGANGP(generator, critic, n_critic=2)
@@ -137,12 +148,16 @@ def train(name):
         )
     )
     tags = fixed_tags() if name == "cgan" else None
+    images = fixed_data()
+    if name == "progan":  # 8x8 images: 2x2 means of the 16x16 ones
+        images = images.reshape(-1, SIZE // 2, 2, SIZE // 2, 2, 1).mean(axis=(2, 4))
     gan.fit(
-        fixed_data(), tags, batch_size=BATCH, epochs=1, shuffle=False, verbose=0, callbacks=[record]
+        images, tags, batch_size=BATCH, epochs=1, shuffle=False, verbose=0, callbacks=[record]
     )
     results = {f"{name}/logs": np.array(per_step)}
-    for variable in gan.generator.variables + gan.discriminator.variables:
-        results[f"{name}/{variable.path}"] = ops.convert_to_numpy(variable.value)
+    for network in ("generator", "discriminator", "generator_ema"):
+        for variable in getattr(gan, network).variables if hasattr(gan, network) else []:
+            results[f"{name}/{network}/{variable.path}"] = ops.convert_to_numpy(variable.value)
     return results
 
 
@@ -152,6 +167,7 @@ def main(model_path, output_path):
     results.update(train("dcgan_augment"))
     results.update(train("wgangp"))
     results.update(train("cgan"))
+    results.update(train("progan"))
     results["generate"] = keras.models.load_model(model_path).generate(16, seed=3)
     for name in registry.bundled_names():
         model = kgan.zoo.load(name)

@@ -3,6 +3,7 @@
 Each backend runs in its own process (tests/cross_backend_worker.py): a small
 DCGAN (with and without DiffAugment), a small WGAN-GP with BatchNorm in G and
 a small GAN-CLS ConditionalGAN with GAN-INT, DiffAugment and mode seeking,
+an 8x8 ProGAN (one step at 4x4, then two fading in 8x8, with the EMA generator),
 fixed initial weights, fixed data and noise, 3 steps each; `generate(16, seed=3)` of one saved model; and
 `generate(64, seed=0)` of every bundled preset.
 """
@@ -55,7 +56,7 @@ def relative_error(a, b):
     return np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-12)
 
 
-@pytest.mark.parametrize("model", ["dcgan", "dcgan_augment", "wgangp", "cgan"])
+@pytest.mark.parametrize("model", ["dcgan", "dcgan_augment", "wgangp", "cgan", "progan"])
 @pytest.mark.parametrize("other", ["jax", "torch"])
 def test_three_steps_agree(results, model, other):
     reference = results["tensorflow"]
@@ -66,7 +67,7 @@ def test_three_steps_agree(results, model, other):
         assert a.shape == b.shape, key
         if key.endswith("/logs"):
             # Per step: d_loss, g_loss (and the gradient penalty for WGAN-GP).
-            assert a.shape == (3, 3 if model == "wgangp" else 2)
+            assert a.shape == (3, 3 if model in ("wgangp", "progan") else 2)
             np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6, err_msg=key)
         else:
             assert relative_error(a, b) < 1e-4, (key, relative_error(a, b))
@@ -94,3 +95,10 @@ def test_generate_same_images(results, other):
     assert a.shape == (16, 16, 16, 1)
     assert np.abs(a - b).max() <= 1
     assert b.std() > 0
+
+
+def test_progan_steps_cover_growth_and_fade(results):
+    # Step 1 ran at 4x4, steps 2 and 3 at 8x8: the last one at alpha 0.25.
+    reference = results["tensorflow"]
+    lods = [reference[k] for k in reference if k.startswith("progan/") and k.endswith("/lod")]
+    assert len(lods) == 3 and np.allclose(lods, 0.75)

@@ -445,7 +445,8 @@ class ProGAN(GAN):
             if not network.built:
                 network.build()
         if generator_ema is None:
-            generator_ema = ProGANGenerator.from_config(generator.get_config())
+            config = dict(generator.get_config(), name=f"{generator.name}_ema")
+            generator_ema = ProGANGenerator.from_config(config)
             generator_ema.build()
             generator_ema.set_weights(generator.get_weights())
         elif not generator_ema.built:
