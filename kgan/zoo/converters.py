@@ -2,6 +2,7 @@
 
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -142,19 +143,36 @@ def convert_gan_face_generate(path, directory, name="dcgan_digiface_64"):
     )
 
 
-CONVERTERS = {"gan_face_generate": convert_gan_face_generate}
+def _converters():
+    from kgan.zoo.progan_converters import convert_progan_official
+    from kgan.zoo.progan_converters import convert_progan_pgan_zoo
+
+    return {
+        "gan_face_generate": convert_gan_face_generate,
+        "progan_official": convert_progan_official,
+        "progan_pgan_zoo": convert_progan_pgan_zoo,
+    }
+
+
+CONVERTERS = _converters()
 
 
 def convert(kind, path, directory, name=None):
-    """Runs the converter `kind` on a checkpoint file into a preset directory."""
+    """Runs the converter `kind` on a checkpoint file into a preset directory.
+
+    The preset is written next to `directory` and moved into place at the end:
+    a failed conversion leaves nothing behind.
+    """
     if kind not in CONVERTERS:
         raise ValueError(f"Unknown converter {kind!r}. Expected one of {sorted(CONVERTERS)}.")
     partial = directory.rstrip("/") + ".part"
+    shutil.rmtree(partial, ignore_errors=True)
     kwargs = {"name": name} if name else {}
-    CONVERTERS[kind](path, partial, **kwargs)
-    if os.path.isdir(directory):
-        import shutil
-
-        shutil.rmtree(directory)
+    try:
+        CONVERTERS[kind](path, partial, **kwargs)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    shutil.rmtree(directory, ignore_errors=True)
     os.replace(partial, directory)
     return directory
