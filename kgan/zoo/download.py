@@ -23,6 +23,16 @@ def sha256_of(path):
     return digest.hexdigest()
 
 
+def hash_matches(path, sha256):
+    """Whether a file's sha256 is `sha256`, or starts with it (a prefix of at
+    least 8 hex digits, as torch hub file names carry); None matches anything."""
+    if sha256 is None:
+        return True
+    if len(sha256) < 8:
+        raise ValueError(f"Expected a sha256 or a prefix of >= 8 hex digits. Received: {sha256!r}")
+    return sha256_of(path).startswith(sha256.lower())
+
+
 class DownloadError(OSError):
     """A file could not be fetched or failed its checksum."""
 
@@ -36,7 +46,8 @@ def fetch(url, sha256, subdir="downloads", fname=None):
 
     Args:
         url: `http(s)://` or `file://` address.
-        sha256: the expected hex digest (None skips the check).
+        sha256: the expected hex digest, or its first 8+ digits (None skips
+            the check).
         subdir: folder under `cache_dir()`.
         fname: the cached file's name (default: the URL's last part).
 
@@ -52,7 +63,7 @@ def fetch(url, sha256, subdir="downloads", fname=None):
     os.makedirs(directory, exist_ok=True)
     target = os.path.join(directory, fname)
     if os.path.exists(target):
-        if sha256 is None or sha256_of(target) == sha256:
+        if hash_matches(target, sha256):
             return target
         os.remove(target)
     partial = f"{fname}.part-{os.getpid()}"
@@ -70,8 +81,8 @@ def fetch(url, sha256, subdir="downloads", fname=None):
             f"Could not download {url} ({error}). Without a network, fetch the "
             f"file elsewhere and put it at {target} (sha256 {sha256})."
         ) from error
-    actual = sha256_of(partial_path)
-    if sha256 is not None and actual != sha256:
+    if not hash_matches(partial_path, sha256):
+        actual = sha256_of(partial_path)
         os.remove(partial_path)
         raise DownloadError(
             f"Checksum mismatch for {url}: expected sha256 {sha256}, received "

@@ -91,3 +91,35 @@ def test_unsupported_networks_are_refused():
     state = ref.pgan_zoo_generator_state(config, np.random.default_rng(0))
     with pytest.raises(CheckpointError, match="depths"):
         pgan_zoo_generator(state, config)
+
+
+def test_registry_name_downloads_checks_converts_and_caches(tmp_path, monkeypatch):
+    """`kgan.zoo.load("progan_celebahq_256")` end to end, from a file:// URL."""
+    pytest.importorskip("torch")
+    monkeypatch.setenv("KGAN_HOME", str(tmp_path / "cache"))
+    config = ref.pgan_zoo_config([16, 16, 8], dim_latent=12)
+    state = ref.pgan_zoo_generator_state(config, np.random.default_rng(4))
+    path = tmp_path / "served.pth"
+    ref.write_pgan_zoo_checkpoint(str(path), config, state, legacy_format=True)
+    digest = kgan.zoo.download.sha256_of(str(path))
+    entry = dict(kgan.zoo.registry.CONVERTED["progan_celebahq_256"])
+    entry["source"] = dict(entry["source"], url=path.as_uri(), sha256=digest[:8])
+    monkeypatch.setitem(kgan.zoo.registry.CONVERTED, "progan_celebahq_256", entry)
+    gan = kgan.zoo.load("progan_celebahq_256")
+    latents = gan.latents(3, seed=0)
+    np.testing.assert_allclose(
+        generate(gan.generator_ema, latents),
+        ref.pgan_zoo_generator_forward(state, config, latents),
+        atol=1e-4,
+    )
+    path.unlink()  # converted once: the cache serves it now
+    assert kgan.zoo.load("progan_celebahq_256").generate(1, seed=0).shape == (1, 16, 16, 3)
+    # A file whose hash does not start with the registry's prefix is refused.
+    entry["source"]["sha256"] = "00000000" if not digest.startswith("0" * 8) else "11111111"
+    entry["source"]["url"] = (tmp_path / "other.pth").as_uri()
+    ref.write_pgan_zoo_checkpoint(str(tmp_path / "other.pth"), config, state)
+    import shutil
+
+    shutil.rmtree(tmp_path / "cache")
+    with pytest.raises(kgan.zoo.download.DownloadError, match="Checksum mismatch"):
+        kgan.zoo.load("progan_celebahq_256")
