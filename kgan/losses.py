@@ -4,6 +4,7 @@ Discriminator outputs are logits (no sigmoid). Every loss is computed in
 float32 and reduced to a scalar mean, also under mixed precision.
 """
 
+import numpy as np
 from keras import ops
 
 from kgan import backend
@@ -131,6 +132,32 @@ def gradient_penalty(critic, real, fake, epsilon, target=1.0):
 def drift_penalty(real_scores):
     """ProGAN's drift term `mean(D(real)^2)` (weight it by 0.001)."""
     return ops.mean(ops.square(_f32(real_scores)))
+
+
+def tag_classification_loss(tags, logits, groups=None):
+    """An auxiliary classifier's loss on tag logits (AC-GAN), a batch mean.
+
+    Args:
+        tags: the true multi-hot (or one-hot) tags `[N, T]`.
+        logits: the classifier's logits `[N, T]`.
+        groups: `{group: [column, ...]}` of mutually exclusive tags: the loss
+            is the softmax cross-entropy within each group, summed over groups.
+            None: the sigmoid cross-entropy of every tag, summed over tags.
+
+    Returns:
+        Scalar float32.
+    """
+    tags, logits = _f32(tags), _f32(logits)
+    if groups is None:
+        per_tag = ops.softplus(logits) - tags * logits  # sigmoid cross-entropy
+        return ops.mean(ops.sum(per_tag, axis=-1))
+    total = 0.0
+    for columns in groups.values():
+        index = np.asarray(columns, "int32")
+        group_logits = ops.take(logits, index, axis=1)
+        log_probabilities = group_logits - ops.logsumexp(group_logits, axis=-1, keepdims=True)
+        total = total - ops.sum(ops.take(tags, index, axis=1) * log_probabilities, axis=-1)
+    return ops.mean(total)
 
 
 def total_variation(images):

@@ -104,6 +104,7 @@ def conditional_discriminator(
     embedding_dim=256,
     init_stddev=0.02,
     name="discriminator",
+    auxiliary_classifier=False,
 ):
     """The GAN-CLS discriminator: DCGAN convolutions, tags tiled over the last map.
 
@@ -122,10 +123,13 @@ def conditional_discriminator(
         embedding_dim: size of the condition embedding (256 in GAN-CLS).
         init_stddev: weights ~ N(0, init_stddev).
         name: the model's name.
+        auxiliary_classifier: also output tag logits `[N, condition_dim]`
+            read from the image features alone (a dense layer on the last
+            map, before the conditions join): AC-GAN's classifier head.
 
     Returns:
         A functional `keras.Model` from `[images, conditions]` to logits
-        `[N, 1]`.
+        `[N, 1]` (and the tag logits with `auxiliary_classifier`).
 
     Example:
     >>> d = conditional_discriminator(28, 1, condition_dim=10, width=8)
@@ -147,6 +151,7 @@ def conditional_discriminator(
         x = layers.LeakyReLU(0.2)(x)
         filters *= 2
     filters //= 2  # channels of the last map
+    features = x
     embedded = layers.Dense(embedding_dim, kernel_initializer=kernel, name="condition_embedding")(
         conditions
     )
@@ -159,6 +164,11 @@ def conditional_discriminator(
     x = layers.LeakyReLU(0.2)(x)
     x = layers.Conv2D(1, start, padding="valid", kernel_initializer=kernel, dtype="float32")(x)
     logits = layers.Flatten(dtype="float32")(x)
+    if auxiliary_classifier:
+        tag_logits = layers.Dense(
+            condition_dim, kernel_initializer=kernel, dtype="float32", name="tag_logits"
+        )(layers.Flatten()(features))
+        return keras.Model([images, conditions], [logits, tag_logits], name=name)
     return keras.Model([images, conditions], logits, name=name)
 
 
@@ -269,6 +279,7 @@ class ConditionalGAN(GAN):
         tag_frequencies=None,
         augment=None,
         mode_seeking=0.0,
+        auxiliary_weight=0.0,
         **kwargs,
     ):
         expected_inputs = (
@@ -322,6 +333,14 @@ class ConditionalGAN(GAN):
         self.mode_seeking = float(mode_seeking)
         if not self.mode_seeking >= 0:
             raise ValueError(f"Expected mode_seeking >= 0. Received: mode_seeking={mode_seeking}")
+        self.auxiliary_weight = float(auxiliary_weight)
+        outputs = len(discriminator.outputs)
+        if not self.auxiliary_weight >= 0 or outputs != (2 if self.auxiliary_weight else 1):
+            raise ValueError(
+                "Expected auxiliary_weight >= 0, with a discriminator of two outputs (score, "
+                "tag logits) when it is > 0 and of one otherwise. Received: "
+                f"auxiliary_weight={auxiliary_weight}, {outputs} output(s)."
+            )
 
     @classmethod
     def create(
@@ -370,7 +389,12 @@ class ConditionalGAN(GAN):
                 residual_blocks=residual_blocks,
             ),
             conditional_discriminator(
-                image_size, channels, condition_dim, width, embedding_dim=embedding_dim
+                image_size,
+                channels,
+                condition_dim,
+                width,
+                embedding_dim=embedding_dim,
+                auxiliary_classifier=kwargs.get("auxiliary_weight", 0.0) > 0,
             ),
             tag_names=tag_names,
             **kwargs,
@@ -581,21 +605,36 @@ class ConditionalGAN(GAN):
         # A second latent per image for the mode-seeking term.
         other_latents = self.sample_latents(batch_size) if self.mode_seeking else None
         fake = ops.stop_gradient(self.generator([latents, conditions], training=True))
+        groups = self.tag_groups
+
+        def scores(images_, conditions_):
+            """D's logits, and its tag logits (None without a classifier head)."""
+            output = self.discriminate(images_, conditions_)
+            return tuple(output) if self.auxiliary_weight else (output, None)
 
         def discriminator_loss():
-            real_logits = self.discriminate(images, conditions)
-            mismatched_logits = self.discriminate(images, mismatched)
-            fake_logits = self.discriminate(fake, conditions)
-            return gan_cls_discriminator_loss(real_logits, mismatched_logits, fake_logits)
+            real_logits, real_tag_logits = scores(images, conditions)
+            mismatched_logits, _ = scores(images, mismatched)
+            fake_logits, _ = scores(fake, conditions)
+            loss = gan_cls_discriminator_loss(real_logits, mismatched_logits, fake_logits)
+            if self.auxiliary_weight:  # a Python float fixed at construction
+                loss = loss + self.auxiliary_weight * losses.tag_classification_loss(
+                    conditions, real_tag_logits, groups
+                )
+            return loss
 
         def generator_loss_of(conditions_):
             generated = self.generator([latents, conditions_], training=True)
-            logits = self.discriminate(generated, conditions_)
-            return losses.nonsaturating_generator_loss(logits)
+            return losses.nonsaturating_generator_loss(scores(generated, conditions_)[0])
 
         def generator_loss():
             generated = self.generator([latents, conditions], training=True)
-            loss = losses.nonsaturating_generator_loss(self.discriminate(generated, conditions))
+            logits, tag_logits = scores(generated, conditions)
+            loss = losses.nonsaturating_generator_loss(logits)
+            if self.auxiliary_weight:
+                loss = loss + self.auxiliary_weight * losses.tag_classification_loss(
+                    conditions, tag_logits, groups
+                )
             if self.interpolate:  # a Python bool fixed at construction
                 interpolated = 0.5 * (conditions + mismatched)
                 loss = loss + self.interpolation_weight * generator_loss_of(interpolated)
@@ -739,6 +778,7 @@ class ConditionalGAN(GAN):
             "interpolation_weight": self.interpolation_weight,
             "augment": self.augment,
             "mode_seeking": self.mode_seeking,
+            "auxiliary_weight": self.auxiliary_weight,
             "tag_frequencies": None
             if self.tag_frequencies is None
             else [float(f) for f in self.tag_frequencies],
