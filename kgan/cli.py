@@ -39,8 +39,9 @@ def _train(args):
 
     if args.augment and args.model == "wgangp":
         raise SystemExit("kgan: --augment works with the dcgan and cgan models only")
-    if args.mode_seeking is not None and args.model != "cgan":
-        raise SystemExit("kgan: --mode-seeking works with the cgan model only")
+    for option in ("mode_seeking", "auxiliary_weight"):
+        if getattr(args, option) is not None and args.model != "cgan":
+            raise SystemExit(f"kgan: --{option.replace('_', '-')} works with the cgan model only")
     if args.seed is not None:
         keras.utils.set_random_seed(args.seed)
     # With --steps-per-epoch the data repeats endlessly, so every epoch has
@@ -65,6 +66,7 @@ def _train(args):
         if conditional:
             options["tag_names"] = list(_tag_names(args.dataset))
             options["mode_seeking"] = 1.0 if args.mode_seeking is None else args.mode_seeking
+            options["auxiliary_weight"] = args.auxiliary_weight or 0.0
         if conditional and args.dataset == "avatars":  # for groups a user leaves out
             options["tag_frequencies"] = dataset.labels.mean(axis=0)
         gan = family.create(height, channels=channels, width=args.width, seed=args.seed, **options)
@@ -242,6 +244,13 @@ def build_parser():
         default=None,
         help="cgan: weight of MSGAN's mode-seeking term, which keeps G from ignoring z "
         "(default 1; 0 turns it off)",
+    )
+    train.add_argument(
+        "--auxiliary-weight",
+        type=float,
+        default=None,
+        help="cgan: weight of an auxiliary tag classifier on D (AC-GAN), which makes G draw "
+        "the requested tags more faithfully (default 0: off)",
     )
     train.add_argument("--samples", type=int, default=64, help="images per sample grid")
     train.add_argument(

@@ -109,16 +109,19 @@ def fixed_tags():
 
 def build(name):
     generator = dcgan_generator(SIZE, 1, latent_dim=LATENT, width=8)
-    if name == "cgan":  # GAN-CLS with GAN-INT, DiffAugment and mode seeking
+    if name == "cgan":  # GAN-CLS with GAN-INT, DiffAugment, mode seeking and AC head
         gan = FixedConditionalGAN(
             conditional_generator(
                 SIZE, 1, LATENT, TAGS, width=8, embedding_dim=8, residual_blocks=1
             ),
-            conditional_discriminator(SIZE, 1, TAGS, width=8, embedding_dim=8),
+            conditional_discriminator(
+                SIZE, 1, TAGS, width=8, embedding_dim=8, auxiliary_classifier=True
+            ),
             tag_names=[f"tag{i}" for i in range(TAGS)],
             interpolate=True,
             augment="translation,cutout",
             mode_seeking=1.0,
+            auxiliary_weight=1.0,
         )
     elif name == "dcgan":
         gan = FixedDCGAN(generator, dcgan_discriminator(SIZE, 1, width=8))

@@ -110,6 +110,8 @@ def test_augment_is_not_for_wgangp(tmp_path):
         cli.main(["train", "wgangp", "--augment", "cutout", "--out", str(tmp_path)])
     with pytest.raises(SystemExit, match="cgan model only"):
         cli.main(["train", "dcgan", "--mode-seeking", "1", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit, match="auxiliary-weight works with the cgan"):
+        cli.main(["train", "wgangp", "--auxiliary-weight", "1", "--out", str(tmp_path)])
 
 
 def test_generate_names_a_missing_model(tmp_path):

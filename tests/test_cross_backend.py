@@ -2,7 +2,8 @@
 
 Each backend runs in its own process (tests/cross_backend_worker.py): a small
 DCGAN (with and without DiffAugment), a small WGAN-GP with BatchNorm in G and
-a small GAN-CLS ConditionalGAN with GAN-INT, DiffAugment and mode seeking,
+a small GAN-CLS ConditionalGAN with GAN-INT, DiffAugment, mode seeking and
+an auxiliary classifier head,
 an 8x8 ProGAN (one step at 4x4, then two fading in 8x8, with the EMA generator),
 fixed initial weights, fixed data and noise, 3 steps each; `generate(16, seed=3)` of one saved model; and
 `generate(64, seed=0)` of every bundled preset.

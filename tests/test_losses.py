@@ -100,3 +100,24 @@ def test_mode_seeking_loss_matches_numpy():
     np.testing.assert_allclose(value, expected, rtol=1e-5)
     # A collapsed generator (the same image for both latents) is penalised hard.
     assert float(keras.ops.convert_to_numpy(losses.mode_seeking_loss(a, a, za, zb))) > 9e4
+
+
+def test_tag_classification_loss_against_numpy():
+    from kgan.losses import tag_classification_loss
+
+    rng = np.random.default_rng(0)
+    logits = rng.standard_normal((6, 5)).astype("float32")
+    tags = np.zeros((6, 5), "float32")
+    tags[np.arange(6), rng.integers(0, 2, 6)] = 1  # group a: columns 0, 1
+    tags[np.arange(6), 2 + rng.integers(0, 3, 6)] = 1  # group b: columns 2, 3, 4
+    groups = {"a": [0, 1], "b": [2, 3, 4]}
+    expected = 0.0
+    for columns in groups.values():
+        z = logits[:, columns]
+        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        expected = expected - (tags[:, columns] * log_p).sum(axis=1)
+    got = float(ops.convert_to_numpy(tag_classification_loss(tags, logits, groups)))
+    assert got == pytest.approx(expected.mean(), rel=1e-5)
+    sigmoid = 1 / (1 + np.exp(-logits))
+    bce = -(tags * np.log(sigmoid) + (1 - tags) * np.log(1 - sigmoid)).sum(axis=1).mean()
+    assert float(ops.convert_to_numpy(tag_classification_loss(tags, logits))) == pytest.approx(bce, rel=1e-5)

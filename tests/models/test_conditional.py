@@ -513,3 +513,26 @@ def test_mode_seeking_term_is_in_the_generator_loss():
     assert ConditionalGAN.from_config(tiny(mode_seeking=2.0).get_config()).mode_seeking == 2.0
     with pytest.raises(ValueError, match="mode_seeking >= 0"):
         tiny(mode_seeking=-1.0)
+
+
+def test_auxiliary_classifier_head_trains_on_real_tags():
+    gan = tiny(auxiliary_weight=1.0)
+    assert [tuple(o.shape) for o in gan.discriminator.outputs] == [(None, 1), (None, len(TAGS))]
+    images, tags = np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 1)), multi_hot(8)
+    images = images.astype("float32")
+    head = gan.discriminator.get_layer("tag_logits")
+    before = ops.convert_to_numpy(head.kernel).copy()
+    history = gan.fit(images, tags, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    assert not np.allclose(ops.convert_to_numpy(head.kernel), before)
+    # The classifier's loss (about T * log 2 untrained) is in both losses.
+    plain = tiny()
+    plain_history = plain.fit(images, tags, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    for name in ("d_loss", "g_loss"):
+        added = history.history[name][0] - plain_history.history[name][0]
+        assert added == pytest.approx(len(TAGS) * np.log(2), rel=0.3), name
+    config = gan.get_config()
+    assert ConditionalGAN.from_config(config).auxiliary_weight == 1.0
+    with pytest.raises(ValueError, match="two outputs"):
+        ConditionalGAN(gan.generator, plain.discriminator, auxiliary_weight=1.0)
+    with pytest.raises(ValueError, match="auxiliary_weight"):
+        ConditionalGAN(gan.generator, gan.discriminator)
