@@ -8,4 +8,7 @@ from kgan.models.dcgan import DCGAN
 from kgan.models.dcgan import dcgan_discriminator
 from kgan.models.dcgan import dcgan_generator
 from kgan.models.gan import GAN
+from kgan.models.progan import ProGAN
+from kgan.models.progan import ProGANDiscriminator
+from kgan.models.progan import ProGANGenerator
 from kgan.models.wgan_gp import WGANGP
