@@ -6,6 +6,7 @@ import sys
 
 MODELS = ("dcgan", "wgangp", "cgan")
 DATASETS = ("fashion_mnist", "emoji", "avatars")
+CONVERTERS = ("gan_face_generate", "progan_official", "progan_pgan_zoo")  # kgan.zoo.converters
 
 
 def _dataset(name, with_labels, **options):
@@ -345,7 +346,12 @@ def build_parser():
         description="Convert a third-party checkpoint into a kgan preset directory "
         "(no code from the checkpoint is run).",
     )
-    convert.add_argument("kind", choices=["gan_face_generate"], help="the checkpoint's format")
+    convert.add_argument(
+        "kind",
+        choices=CONVERTERS,
+        help="the checkpoint's format: PyPI gan-face-generate's weights.tar, the authors' "
+        "ProGAN pickle (karras2018iclr-*.pkl), or a pytorch_GAN_zoo PGAN .pth",
+    )
     convert.add_argument("checkpoint", help="the checkpoint file (e.g. weights.tar)")
     convert.add_argument("out", help="the preset directory to write")
     convert.set_defaults(run=_convert)

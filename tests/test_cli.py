@@ -164,3 +164,9 @@ def test_generate_a_grouped_model_without_tags(tmp_path):
     expected = kgan.images.make_grid(gan.generate(3, seed=2, tags=[]))
     np.testing.assert_array_equal(np.asarray(Image.open(out)), np.asarray(expected).squeeze())
     assert cli.main(["generate", str(tmp_path / "g.keras"), "-n", "1", "--tags", "round", "-o", str(out)]) == 0
+
+
+def test_convert_kinds_are_the_zoo_converters():
+    from kgan.zoo.converters import CONVERTERS
+
+    assert sorted(cli.CONVERTERS) == sorted(CONVERTERS)
