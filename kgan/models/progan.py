@@ -11,7 +11,6 @@ inside the step, so the fade-in is seen by compiled steps on every backend.
 
 import math
 
-import numpy as np
 import keras
 from keras import ops
 
