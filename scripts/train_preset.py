@@ -56,7 +56,7 @@ RECIPES = {
     # at 8,500: D's classifier head (AC-GAN) gives G a direct tag signal.
     "cgan_avatars_64": dict(
         family="cgan", dataset="avatars", image_size=64, channels=3, width=16,
-        latent_dim=100, batch_size=64, steps=5000, augment="color,translation,cutout",
+        latent_dim=100, batch_size=64, steps=7500, augment="color,translation,cutout",
         mode_seeking=1.0, auxiliary_weight=1.0,
     ),
     # ProGAN 4 -> 64 px on the emoji, sized for one CPU core (about 40 minutes):
