@@ -191,6 +191,19 @@ def _progan(generator, generator_ema, name, group_size):
     return ProGAN(generator, discriminator, generator_ema=generator_ema, name=name)
 
 
+def _save(gan, directory, path, license, description):
+    from kgan.zoo.presets import save_preset
+
+    return save_preset(
+        gan,
+        directory,
+        data="CelebA-HQ (Karras et al. 2018), 30,000 faces",
+        license=license,
+        description=description + "; the discriminator is untrained.",
+        source={"file": os.path.basename(path), "sha256": sha256_of(path)},
+    )
+
+
 def convert_progan_official(path, directory, name="progan_celebahq_1024"):
     """Converts the authors' `karras2018iclr-*.pkl` (G, D, Gs) to a ProGAN preset.
 
@@ -199,29 +212,23 @@ def convert_progan_official(path, directory, name="progan_celebahq_1024"):
     imported: the preset's critic is freshly initialised (fine-tuning starts
     from a new critic).
     """
-    from kgan.zoo.presets import save_preset
-
     networks = read_tf_progan_pickle(path)
     if "Gs" not in networks:
         raise CheckpointError(f"{path} holds no 'Gs' network (found {sorted(networks)}).")
     averaged = official_generator(networks["Gs"])
     generator = official_generator(networks.get("G", networks["Gs"]))
     gan = _progan(generator, averaged, name, group_size=4)
-    return save_preset(
+    return _save(
         gan,
         directory,
-        data="CelebA-HQ (Karras et al. 2018), 30,000 faces",
+        path,
         license="CC BY-NC 4.0 (weights, NVIDIA)",
-        description="The authors' ProGAN, converted from their TensorFlow pickle (G and Gs); "
-        "the discriminator is untrained.",
-        source={"file": os.path.basename(path), "sha256": sha256_of(path)},
+        description="The authors' ProGAN, converted from their TensorFlow pickle (G and Gs)",
     )
 
 
 def convert_progan_pgan_zoo(path, directory, name="progan_celebahq_256"):
     """Converts a pytorch_GAN_zoo PGAN checkpoint (netG, avgG) to a ProGAN preset."""
-    from kgan.zoo.presets import save_preset
-
     checkpoint = read_pgan_zoo_checkpoint(path)
     config = checkpoint["config"]
     gan = _progan(
@@ -230,12 +237,10 @@ def convert_progan_pgan_zoo(path, directory, name="progan_celebahq_256"):
         name,
         group_size=4,
     )
-    return save_preset(
+    return _save(
         gan,
         directory,
-        data="CelebA-HQ (Karras et al. 2018), 30,000 faces",
+        path,
         license="BSD-3-Clause (pytorch_GAN_zoo weights, Facebook Research)",
-        description="pytorch_GAN_zoo's PGAN (torch hub), converted from netG and avgG; "
-        "the discriminator is untrained.",
-        source={"file": os.path.basename(path), "sha256": sha256_of(path)},
+        description="pytorch_GAN_zoo's PGAN (torch hub), converted from netG and avgG",
     )
