@@ -13,9 +13,10 @@ from kgan.models.progan import num_filters
 TINY = dict(latent_dim=8, fmap_base=32, fmap_max=8)
 
 
-def tiny_gan(resolution=8, stable=16, fade=32, seed=0):
+def tiny_gan(resolution=8, stable=16, fade=32, seed=0, **kwargs):
     return ProGAN.create(
-        resolution, channels=3, stable_images=stable, fade_images=fade, seed=seed, **TINY
+        resolution, channels=3, stable_images=stable, fade_images=fade, seed=seed,
+        **TINY, **kwargs,
     )
 
 
@@ -130,6 +131,24 @@ def test_resume_in_the_middle_of_a_fade_in(tmp_path):
     assert np.abs(
         straight.generate(4, seed=0).astype(int) - resumed.generate(4, seed=0)
     ).max() <= 1
+
+
+def test_augmentation_reaches_the_critic(tmp_path):
+    def first_step(augment):
+        keras.utils.set_random_seed(1)
+        gan = tiny_gan(8, seed=1, augment=augment)
+        gan.compile()
+        history = gan.fit(images(8), batch_size=8, epochs=1, verbose=0)
+        return gan, history.history["d_loss"][0]
+
+    plain, plain_loss = first_step(None)
+    augmented, augmented_loss = first_step("translation,cutout")
+    assert plain.augment == "" and augmented.augment == "translation,cutout"
+    assert np.isfinite(augmented_loss) and augmented_loss != pytest.approx(plain_loss)
+    augmented.save(tmp_path / "augmented.keras")
+    assert keras.models.load_model(tmp_path / "augmented.keras").augment == "translation,cutout"
+    with pytest.raises(ValueError, match="rotate"):
+        tiny_gan(8, augment="rotate")
 
 
 def test_generate_uses_the_average_generator():
