@@ -96,3 +96,66 @@ def save_image(path, image):
 def save_grid(path, images, columns=None):
     """Saves uint8 images `[N, H, W, C]` as one grid image; returns the path."""
     return save_image(path, make_grid(images, columns=columns))
+
+
+def load_image(path):
+    """Reads an image file as uint8 `[H, W, C]`: C is 1 (grey), 3 (RGB) or 4 (RGBA)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        if image.mode not in ("L", "RGB", "RGBA"):
+            has_alpha = "A" in image.getbands() or "transparency" in image.info
+            image = image.convert("RGBA" if has_alpha else "RGB")
+        array = np.asarray(image)
+    return array[..., None] if array.ndim == 2 else array
+
+
+def split_alpha(image, background=255):
+    """Composites a uint8 `[H, W, C]` image on a flat background.
+
+    Args:
+        image: uint8 array with C in (1, 2, 3, 4): grey, grey + alpha, RGB, RGBA.
+        background: the grey level under transparent pixels (white).
+
+    Returns:
+        `(colour, alpha)`: uint8 `[H, W, 1 or 3]` without alpha, and the alpha
+        channel `[H, W, 1]` (None for an opaque input).
+    """
+    image = np.asarray(image)
+    if image.ndim != 3 or image.shape[-1] not in (1, 2, 3, 4) or image.dtype != np.uint8:
+        raise ValueError(
+            "Expected a uint8 image of shape (height, width, channels) with 1-4 "
+            f"channels. Received: shape={image.shape}, dtype={image.dtype}"
+        )
+    if image.shape[-1] in (1, 3):
+        return image, None
+    colour, alpha = image[..., :-1], image[..., -1:]
+    weight = alpha.astype("float32") / 255.0
+    blended = colour * weight + float(background) * (1.0 - weight)
+    return np.clip(np.rint(blended), 0, 255).astype("uint8"), alpha
+
+
+def to_grey(image):
+    """uint8 `[H, W, 1 or 3]` -> uint8 `[H, W, 1]` (ITU-R 601 luma for RGB)."""
+    image = np.asarray(image)
+    if image.shape[-1] == 1:
+        return image
+    luma = image[..., :3].astype("float32") @ np.array([0.299, 0.587, 0.114], "float32")
+    return np.clip(np.rint(luma), 0, 255).astype("uint8")[..., None]
+
+
+def resize(image, height, width=None):
+    """Resizes a uint8 `[H, W, C]` image with PIL's bicubic filter (area when shrinking)."""
+    from PIL import Image
+
+    width = height if width is None else width
+    image = np.asarray(image)
+    if image.shape[:2] == (height, width):
+        return image
+    shrinking = height < image.shape[0] and width < image.shape[1]
+    method = Image.Resampling.BOX if shrinking else Image.Resampling.BICUBIC
+    channels = [
+        np.asarray(Image.fromarray(image[..., c]).resize((width, height), method))
+        for c in range(image.shape[-1])
+    ]
+    return np.stack(channels, axis=-1)

@@ -18,6 +18,7 @@ import subprocess
 import numpy as np
 
 from kgan.data import _cache
+from kgan.data import _npm
 from kgan.data.arrays import as_dataset
 from kgan.data.arrays import to_float_images
 
@@ -56,34 +57,25 @@ _IMAGE_SUBDIR = os.path.join("img", "google", "64")
 _CATEGORY_INDEX = {name: index for index, name in enumerate(EMOJI_CATEGORIES)}
 _CACHE_FORMAT = 1
 
+# `shutil` and `subprocess` stay attributes of this module for code that
+# patches `emoji.shutil.which` or `emoji.subprocess.run`: `_npm` calls the
+# same module functions.
+_PATCHABLE_MODULES = (shutil, subprocess)
+
 
 def _cache_dir():
-    # Imported here: kgan.zoo imports models, which may import kgan.data.
-    from kgan.zoo.download import cache_dir
-
-    return cache_dir()
+    return _npm.kgan_cache_dir()
 
 
 def _npm_prefix():
-    return os.path.join(_cache_dir(), "npm")
+    return _npm.npm_prefix()
 
 
 def _install_command(version=EMOJI_VERSION):
-    return [
-        "npm",
-        "install",
-        "--no-audit",
-        "--no-fund",
-        "--prefix",
-        _npm_prefix(),
-        f"{EMOJI_PACKAGE}@{version}",
-    ]
+    return _npm.install_command(EMOJI_PACKAGE, version)
 
 
-def _shell_command(command):
-    return " ".join(
-        f'"{part}"' if any(c in part for c in " '\"") else part for part in command
-    )
+_shell_command = _npm.shell_command
 
 
 def emoji_package_dir(package_dir=None):
@@ -106,12 +98,7 @@ def emoji_package_dir(package_dir=None):
     >>> emoji_package_dir("/opt/emoji-datasource-google")
     '/opt/emoji-datasource-google'
     """
-    if package_dir is not None:
-        return os.fspath(package_dir)
-    from_env = os.environ.get(EMOJI_DIR_ENV)
-    if from_env:
-        return from_env
-    return os.path.join(_npm_prefix(), "node_modules", EMOJI_PACKAGE)
+    return _npm.npm_package_dir(EMOJI_PACKAGE, EMOJI_DIR_ENV, package_dir)
 
 
 def install_emoji_package(version=EMOJI_VERSION):
@@ -137,30 +124,8 @@ def install_emoji_package(version=EMOJI_VERSION):
     >>> install_emoji_package()  # doctest: +SKIP
     '/home/me/.cache/kgan/npm/node_modules/emoji-datasource-google'
     """
-    if not isinstance(version, str) or not version.strip():
-        raise ValueError(
-            "Argument `version` must be a non-empty str such as "
-            f"{EMOJI_VERSION!r}; received {version!r}."
-        )
-    command = _install_command(version.strip())
-    npm = shutil.which("npm")
-    if npm is None:
-        raise FileNotFoundError(
-            f"Installing the {EMOJI_PACKAGE} npm package needs `npm` (Node.js) "
-            "on the PATH, which was not found. Install Node.js, then run:\n"
-            f"    {_shell_command(command)}"
-        )
-    os.makedirs(_npm_prefix(), exist_ok=True)
-    result = subprocess.run(
-        [npm] + command[1:], capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        output = (result.stderr or result.stdout or "").strip()[-2000:]
-        raise RuntimeError(
-            f"`{_shell_command(command)}` failed with exit status "
-            f"{result.returncode}:\n{output}"
-        )
-    return os.path.join(_npm_prefix(), "node_modules", EMOJI_PACKAGE)
+    version = _npm.check_version(version, EMOJI_VERSION)
+    return _npm.install_npm_package(EMOJI_PACKAGE, version)
 
 
 def _missing_package_error(package_dir, what):

@@ -12,3 +12,6 @@ from kgan.models.progan import ProGAN
 from kgan.models.progan import ProGANDiscriminator
 from kgan.models.progan import ProGANGenerator
 from kgan.models.wgan_gp import WGANGP
+from kgan.models.pix2pix import Pix2Pix
+from kgan.models.pix2pix import patch_discriminator
+from kgan.models.pix2pix import unet_generator

@@ -113,6 +113,15 @@ class GAN(keras.Model):
         return tuple(int(d) for d in self.generator.outputs[0].shape[1:])
 
     @property
+    def input_image_shape(self):
+        """`(height, width, channels)` of the images `fit` takes as `x`.
+
+        The generated images' shape; image-to-image models (pix2pix) take
+        their source images instead.
+        """
+        return self.image_shape
+
+    @property
     def sampler(self):
         """The network `generate` runs (ProGAN: the averaged generator)."""
         return self.generator
@@ -301,7 +310,7 @@ class GAN(keras.Model):
 
     def _stateful_train_step(self, data):
         images, conditions, _ = keras.utils.unpack_x_y_sample_weight(data)
-        check_images(images, self.image_shape, check_values=False)
+        check_images(images, self.input_image_shape, check_values=False)
         losses = self.gan_step(images, conditions)
         self.optimizer.iterations.assign_add(1)
         logs = {}
@@ -335,7 +344,7 @@ class GAN(keras.Model):
         """
         images, conditions = peek_batch(x, y)
         if images is not None:
-            check_images(images, self.image_shape, name="x")
+            check_images(images, self.input_image_shape, name="x")
             self.check_conditions(conditions)
         callbacks = [StopOnNaN()] + list(callbacks or [])
         if isinstance(x, ArrayDataset) and x.repeat:
