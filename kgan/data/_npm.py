@@ -24,7 +24,7 @@ def npm_prefix():
 
 
 def installed_dir(package):
-    """Where `install_npm_package` puts `package`: `<cache>/npm/node_modules/<package>`."""
+    """Where `install_npm_package` puts `package`: `<prefix>/node_modules/<package>`."""
     return os.path.join(npm_prefix(), "node_modules", package)
 
 

@@ -67,15 +67,8 @@ def _cache_dir():
     return _npm.kgan_cache_dir()
 
 
-def _npm_prefix():
-    return _npm.npm_prefix()
-
-
 def _install_command(version=EMOJI_VERSION):
     return _npm.install_command(EMOJI_PACKAGE, version)
-
-
-_shell_command = _npm.shell_command
 
 
 def emoji_package_dir(package_dir=None):
@@ -132,7 +125,7 @@ def _missing_package_error(package_dir, what):
     return FileNotFoundError(
         f"The {EMOJI_PACKAGE} npm package was not found: {what} in "
         f"{package_dir!r}. Install it once with\n"
-        f"    {_shell_command(_install_command())}\n"
+        f"    {_npm.shell_command(_install_command())}\n"
         "(or call kgan.data.install_emoji_package()), or point the "
         f"{EMOJI_DIR_ENV} environment variable (or the `package_dir=` "
         f"argument) at a directory holding its emoji.json and {_IMAGE_SUBDIR}/."

@@ -8,9 +8,11 @@ a skin-tone variant the `skintone_base_hexcode` of its base emoji). cairosvg
 draws both SVGs at `size` x `size`; kgan composites them onto white, keeps
 the line art grey (1 channel) and the colour RGB.
 
-Splits are by emoji, so that test pairs are emoji the model never saw: all
-skin-tone variants of an emoji share its split. An emoji is in the test split
-when the hash of its key (`skintone_base_hexcode`, else `hexcode`) maps to a
+Splits are by drawing, so that test pairs are line art the model never saw:
+an emoji's split key is the content of its base emoji's line-art SVG (the
+`skintone_base_hexcode`, else its own), so all skin-tone variants of an emoji,
+and emoji drawn with the same line art (most flags are one rectangle), share
+a split. An emoji is in the test split when the hash of its key maps to a
 number below `test_fraction`; the assignment does not depend on the other
 emoji, so it stays put when a package version adds some, and raising
 `test_fraction` only moves emoji from train to test.
@@ -177,7 +179,7 @@ def _read_package(package_dir):
 
 
 def _entries(openmoji_json):
-    """Returns openmoji.json's entries as `(hexcode, group, split key)` tuples."""
+    """Returns openmoji.json's entries as `(hexcode, group, base hexcode)` tuples."""
     try:
         emojis = json.loads(openmoji_json)
     except ValueError as error:
@@ -200,10 +202,24 @@ def _entries(openmoji_json):
     return entries
 
 
+def _drawing_key(package_dir, hexcode):
+    """The split key of an emoji: the sha256 of its line-art SVG (else its hexcode)."""
+    try:
+        with open(os.path.join(package_dir, _LINE_SUBDIR, f"{hexcode}.svg"), "rb") as file:
+            return hashlib.sha256(file.read()).hexdigest()
+    except OSError:
+        return hexcode
+
+
+def _split_value(key):
+    """A number in [0, 1) from the hash of a split key; below `test_fraction`: test."""
+    digest = hashlib.sha256(f"{_SPLIT_SALT}:{key}".encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2.0**64
+
+
 def _is_test(key, test_fraction):
     """Whether the emoji with split key `key` is in the test split."""
-    digest = hashlib.sha256(f"{_SPLIT_SALT}:{key}".encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") / 2.0**64 < test_fraction
+    return _split_value(key) < test_fraction
 
 
 def _drop_dangling_markers(svg):
@@ -325,7 +341,7 @@ def _render_all(package_dir, hexcodes, size, progress, workers):
 
 
 def _build(package_dir, entries, size, progress, workers):
-    """Draws every pair whose two SVGs exist and draw; warns about (and skips) the rest."""
+    """Draws every pair whose two SVGs exist and draw; warns about, skips the rest."""
     _import_cairosvg()  # fails early, in this process, if cairo is missing
     found, skipped = [], []
     for hexcode, _, _ in entries:
@@ -543,7 +559,8 @@ def load_openmoji_pairs_uint8(
                 colour=colour,
                 hexcodes=np.array(hexcodes, dtype=str),
             )
-    info = {hexcode: (group, split_key) for hexcode, group, split_key in entries}
+    drawing = functools.partial(_drawing_key, package_dir)
+    info = {hexcode: (group, drawing(base)) for hexcode, group, base in entries}
     rows = []
     for row, hexcode in enumerate(hexcodes):
         group, split_key = info[hexcode]
