@@ -65,18 +65,21 @@ class SampleGrid(keras.callbacks.Callback):
         every: write every `every` epochs (the last epoch is always written).
         conditions: for conditional models, `[n, condition_dim]` conditions
             (or `n` class labels) of the grid's images.
+        sources: for image-to-image models (pix2pix), float source images
+            in [-1, 1]: the grid shows `model.translate(sources)`.
 
     Example:
     >>> gan.fit(data, epochs=5, callbacks=[kgan.callbacks.SampleGrid("samples/")])
     """
 
-    def __init__(self, directory, n=64, seed=0, every=1, conditions=None):
+    def __init__(self, directory, n=64, seed=0, every=1, conditions=None, sources=None):
         super().__init__()
         self.directory = os.fspath(directory)
         self.n = n
         self.seed = seed
         self.every = every
         self.conditions = conditions
+        self.sources = sources
         self.last_path = None
 
     def on_train_begin(self, logs=None):
@@ -86,7 +89,10 @@ class SampleGrid(keras.callbacks.Callback):
         last = self._epochs is not None and epoch + 1 == self._epochs
         if (epoch + 1) % self.every and not last:
             return
-        options = {} if self.conditions is None else {"conditions": self.conditions}
-        images = self.model.generate(self.n, seed=self.seed, **options)
+        if self.sources is not None:
+            images = self.model.translate(self.sources)
+        else:
+            options = {} if self.conditions is None else {"conditions": self.conditions}
+            images = self.model.generate(self.n, seed=self.seed, **options)
         path = os.path.join(self.directory, f"epoch_{epoch + 1:04d}.png")
         self.last_path = image_utils.save_grid(path, images)

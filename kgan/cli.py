@@ -121,7 +121,7 @@ def _generate(args):
         options["tags"] = _tag_list(args.tags)
     try:
         images = model.generate(args.n, seed=args.seed, batch_size=args.batch_size, **options)
-    except ValueError as error:  # unknown tags, missing tags
+    except (ValueError, TypeError) as error:  # unknown tags, missing tags, no generator
         raise SystemExit(f"kgan: {error}")
     kgan.images.save_grid(args.output, images, columns=args.columns)
     print(f"Wrote {args.n} images to {args.output}")
@@ -178,6 +178,26 @@ def _blend(args):
             + [model.blend(seeds, weights, _tag_list(args.tags))]
         ),
     )
+
+
+def _colorize(args):
+    import kgan
+
+    if args.output and len(args.inputs) > 1:
+        raise SystemExit("kgan colorize: -o names one output; with several inputs use --output-dir")
+    model = _load(args.model)
+    if not hasattr(model, "colorize"):
+        raise SystemExit(f"kgan: {args.model} is not a colorization model (pix2pix)")
+    for path in args.inputs:
+        try:
+            image = kgan.images.load_image(path)
+        except OSError as error:
+            raise SystemExit(f"kgan colorize: cannot read {path!r}: {error}")
+        stem = os.path.splitext(os.path.basename(path))[0]
+        output = args.output or os.path.join(args.output_dir, f"{stem}_colour.png")
+        kgan.images.save_image(output, model.colorize(image))
+        print(f"Wrote {output}")
+    return 0
 
 
 def _list(args):
@@ -320,6 +340,20 @@ def build_parser():
     blend.add_argument("--tags", default="", help="comma-separated tags")
     blend.add_argument("-o", "--output", default="blend.png")
     blend.set_defaults(run=_blend)
+
+    colorize = commands.add_parser(
+        "colorize",
+        help="colour line art with a pix2pix preset",
+        description="Colours line-art images of any size (grey, RGB or with alpha) "
+        "with a pix2pix model and writes PNGs.",
+    )
+    colorize.add_argument("model", help="preset name, directory, URL, or a .keras file")
+    colorize.add_argument("inputs", nargs="+", help="line-art image files")
+    colorize.add_argument("-o", "--output", default=None, help="the output file (one input)")
+    colorize.add_argument(
+        "--output-dir", default=".", help="where INPUT_colour.png files go (default: here)"
+    )
+    colorize.set_defaults(run=_colorize)
 
     listing = commands.add_parser(
         "list", help="list the presets", description="One line per preset: name, "

@@ -19,6 +19,7 @@ import numpy as np
 import kgan
 from kgan.models import ConditionalGAN
 from kgan.models import DCGAN
+from kgan.models import Pix2Pix
 from kgan.models import ProGAN
 from kgan.models import WGANGP
 from kgan.metrics.fid import avatar_splits
@@ -74,6 +75,24 @@ RECIPES = {
     ),
 }
 
+# pix2pix colorization: the paints_tf ablation (scripts/pix2pix_ablation.py
+# trains and tabulates all six); `pix2pix_openmoji_64` is the best of them.
+PIX2PIX = dict(
+    family="pix2pix", dataset="openmoji", image_size=64, width=16, max_width=128,
+    batch_size=16, steps=2000, loss="l1_gan", gan_weight=1.0, activation="relu",
+)
+PIX2PIX_VARIANTS = {
+    "l1": dict(loss="l1"),
+    "l1_gan10": dict(gan_weight=10.0),
+    "l1_gan1": dict(),
+    "wgan_gp": dict(loss="wgan_gp"),
+    "selu": dict(activation="selu"),
+    "selu_wgan_gp": dict(activation="selu", loss="wgan_gp"),
+}
+RECIPES.update(
+    {f"pix2pix_openmoji_64_{name}": dict(PIX2PIX, **changes) for name, changes in PIX2PIX_VARIANTS.items()}
+)
+
 DATASETS = {
     "fashion_mnist": dict(
         data="Fashion-MNIST train split (60,000 28x28 grey images, Zalando)",
@@ -83,6 +102,12 @@ DATASETS = {
         data="Google Noto emoji, npm emoji-datasource-google 16.0.0 (3,786 64x64 images "
         "with skin-tone variants, composited on white)",
         license="Apache-2.0 (images); MIT (package code and emoji.json)",
+    ),
+    "openmoji": dict(
+        data=f"{kgan.data.OPENMOJI_SOURCE}: line-art/colour SVG pairs rendered at 64x64, "
+        "train split (test drawings held out)",
+        license=kgan.data.OPENMOJI_LICENSE,
+        attribution=kgan.data.OPENMOJI_ATTRIBUTION,
     ),
     "avatars": dict(
         data=f"{kgan.data.AVATAR_SOURCE}: 20,000 64x64 avatars (seed 0) with 40 tags in 8 groups",
@@ -99,6 +124,12 @@ def build(recipe, seed):
             latent_dim=recipe["latent_dim"], width=recipe["width"], augment=recipe.get("augment"),
             mode_seeking=recipe.get("mode_seeking", 0.0),
             auxiliary_weight=recipe.get("auxiliary_weight", 0.0), seed=seed,
+        )
+    if recipe["family"] == "pix2pix":
+        return Pix2Pix.create(
+            recipe["image_size"], width=recipe["width"], max_width=recipe["max_width"],
+            activation=recipe["activation"], loss=recipe["loss"], gan_weight=recipe["gan_weight"],
+            seed=seed,
         )
     if recipe["family"] == "progan":
         return ProGAN.create(
@@ -129,6 +160,8 @@ def training_images_and_labels(recipe):
         return kgan.data.load_emoji(skin_tones=True)[:2]
     if recipe["dataset"] == "avatars":
         return avatar_splits()[0][:2]
+    if recipe["dataset"] == "openmoji":  # (line art, colour)
+        return kgan.data.load_openmoji_pairs(recipe["image_size"], "train")[:2]
     raise ValueError(f"Unknown dataset {recipe['dataset']!r}")
 
 
@@ -142,7 +175,7 @@ def class_names(recipe):
 
 def training_data(recipe, seed):
     images, labels = training_images_and_labels(recipe)
-    conditional = recipe["family"] == "cgan"
+    conditional = recipe["family"] in ("cgan", "pix2pix")
     return kgan.data.as_dataset(
         images, labels if conditional else None, batch_size=recipe["batch_size"], seed=seed, repeat=True
     )
@@ -151,11 +184,43 @@ def training_data(recipe, seed):
 def sample_grid(recipe, workdir):
     # A conditional grid: row r shows class r % classes, or the held-out avatars' tags.
     conditions = None
+    if recipe["family"] == "pix2pix":  # the first 64 held-out drawings
+        sources = kgan.images.to_float(openmoji_test(recipe).line_art[:64])
+        return kgan.callbacks.SampleGrid(os.path.join(workdir, "samples"), every=2, sources=sources)
     if recipe["dataset"] == "avatars":
         conditions = kgan.metrics.reference_labels("avatars")[:64]
     elif recipe["family"] == "cgan":
         conditions = np.arange(64) // 8 % len(class_names(recipe))
     return kgan.callbacks.SampleGrid(os.path.join(workdir, "samples"), n=64, every=2, conditions=conditions)
+
+
+def openmoji_test(recipe):
+    return kgan.data.load_openmoji_pairs_uint8(recipe["image_size"], "test")
+
+
+def evaluate_translation(gan, recipe):
+    """L1, PSNR, colourfulness and FID (emoji classifier features) on the test pairs.
+
+    The floor: FID of as many training colour images against the test ones.
+    """
+    test = openmoji_test(recipe)
+    train = kgan.data.load_openmoji_pairs_uint8(recipe["image_size"], "train").colour
+    reference = train[np.random.default_rng(0).choice(len(train), len(test.colour), replace=False)]
+    features = kgan.metrics.shipped_classifier_features("emoji")
+    return kgan.metrics.evaluate_translation(gan, test.line_art, test.colour, features, reference)
+
+
+def final_grid(gan, recipe, grid):
+    """The preset's picture: generated images, or (line art, colorized, truth) rows."""
+    if recipe["family"] != "pix2pix":
+        options = {} if grid.conditions is None else {"conditions": grid.conditions}
+        return gan.generate(64, seed=0, **options)
+    test = openmoji_test(recipe)
+    line_art, colour = test.line_art[:16], test.colour[:16]
+    rows = [np.repeat(line_art, 3, axis=-1), gan.colorize(line_art), colour]
+    return np.concatenate([row.reshape((2, 8) + row.shape[1:]) for row in rows], axis=1).reshape(
+        (-1,) + colour.shape[1:]
+    )
 
 
 QUALITY_JSON = os.path.join(os.path.dirname(__file__), "..", "benchmarks", "quality.json")
@@ -215,7 +280,10 @@ def main(argv=None):
     gan = keras.models.load_model(checkpoint)
     if recipe["dataset"] == "avatars":  # left-out tag groups are drawn as often as in the data
         gan.tag_frequencies = training_images_and_labels(recipe)[1].mean(axis=0).astype("float64")
-    quality = kgan.metrics.evaluate_on(gan, recipe["dataset"], samples=args.samples)
+    if recipe["family"] == "pix2pix":
+        quality = evaluate_translation(gan, recipe)
+    else:
+        quality = kgan.metrics.evaluate_on(gan, recipe["dataset"], samples=args.samples)
     print(json.dumps(quality, indent=2))
     training = {
         "steps": recipe["steps"],
@@ -233,9 +301,8 @@ def main(argv=None):
     preset_dir = args.preset_dir or os.path.join(PRESETS_DIR, args.preset)
     info = kgan.zoo.save_preset(gan, preset_dir, **metadata)
     print(f"Wrote preset {args.preset}: FID {info['fid']['fid']:.2f} (floor {info['fid']['floor']:.2f})")
-    grid = sample_grid(recipe, workdir)
-    options = {} if grid.conditions is None else {"conditions": grid.conditions}
-    kgan.images.save_grid(os.path.join(workdir, "preset_seed0.png"), gan.generate(64, seed=0, **options))
+    grid = final_grid(gan, recipe, sample_grid(recipe, workdir))
+    kgan.images.save_grid(os.path.join(workdir, "preset_seed0.png"), grid, columns=8)
     return 0
 
 

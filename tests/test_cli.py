@@ -14,7 +14,9 @@ from kgan.models import DCGAN
 
 
 def test_help_documents_each_command():
-    for command in ("train", "generate", "vary", "morph", "blend", "list", "evaluate", "convert"):
+    for command in (
+        "train", "generate", "vary", "morph", "blend", "colorize", "list", "evaluate", "convert"
+    ):
         result = subprocess.run(
             [sys.executable, "-m", "kgan.cli", command, "--help"],
             capture_output=True, text=True, check=True,
@@ -170,3 +172,34 @@ def test_convert_kinds_are_the_zoo_converters():
     from kgan.zoo.converters import CONVERTERS
 
     assert sorted(cli.CONVERTERS) == sorted(CONVERTERS)
+
+
+def test_colorize_keeps_size_and_alpha(tmp_path, capsys):
+    from kgan.models import Pix2Pix
+
+    model_path = str(tmp_path / "p2p.keras")
+    Pix2Pix.create(16, width=4, max_width=8, discriminator_layers=2).save(model_path)
+    rgba = np.zeros((20, 30, 4), np.uint8)
+    rgba[..., :3] = 255
+    rgba[5:15, 5:25, 3] = 255
+    Image.fromarray(rgba).save(tmp_path / "sketch.png")
+    Image.fromarray(rgba[..., 0]).convert("L").save(tmp_path / "grey.png")
+    out = tmp_path / "out.png"
+    assert cli.main(["colorize", model_path, str(tmp_path / "sketch.png"), "-o", str(out)]) == 0
+    coloured = np.asarray(Image.open(out))
+    assert coloured.shape == (20, 30, 4)
+    np.testing.assert_array_equal(coloured[..., 3], rgba[..., 3])
+    inputs = [str(tmp_path / "sketch.png"), str(tmp_path / "grey.png")]
+    assert cli.main(["colorize", model_path, *inputs, "--output-dir", str(tmp_path / "many")]) == 0
+    assert np.asarray(Image.open(tmp_path / "many" / "grey_colour.png")).shape == (20, 30, 3)
+    assert "grey_colour.png" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="one output"):
+        cli.main(["colorize", model_path, *inputs, "-o", str(out)])
+    with pytest.raises(SystemExit, match="cannot read"):
+        cli.main(["colorize", model_path, str(tmp_path / "missing.png"), "-o", str(out)])
+    with pytest.raises(SystemExit, match="colorize"):
+        cli.main(["generate", model_path, "-n", "4", "-o", str(tmp_path / "g.png")])
+    dcgan_path = str(tmp_path / "dcgan.keras")
+    DCGAN.create(16, channels=1, latent_dim=8, width=8).save(dcgan_path)
+    with pytest.raises(SystemExit, match="not a colorization model"):
+        cli.main(["colorize", dcgan_path, str(tmp_path / "grey.png")])

@@ -1,5 +1,6 @@
 """Quality metrics: FID and KID over batches, with a pluggable feature network;
-tag fidelity and identity for tag-conditioned models."""
+tag fidelity and identity for tag-conditioned models; L1, PSNR and colourfulness
+for image translation."""
 
 from kgan.metrics.distances import FeatureStatistics
 from kgan.metrics.distances import frechet_distance
@@ -19,3 +20,7 @@ from kgan.metrics.tags import change_one_tag
 from kgan.metrics.tags import grouped_tag_loss
 from kgan.metrics.tags import identity_distances
 from kgan.metrics.tags import tag_accuracy
+from kgan.metrics.translation import colourfulness
+from kgan.metrics.translation import evaluate_translation
+from kgan.metrics.translation import mean_absolute_error
+from kgan.metrics.translation import psnr

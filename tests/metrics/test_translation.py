@@ -1,0 +1,48 @@
+"""Translation metrics against hand-computed values."""
+
+import numpy as np
+import pytest
+
+from kgan.metrics import colourfulness
+from kgan.metrics import evaluate_translation
+from kgan.metrics import mean_absolute_error
+from kgan.metrics import psnr
+
+
+def test_l1_and_psnr():
+    a = np.zeros((2, 4, 4, 3), np.uint8)
+    b = a.copy()
+    b[0] = 10  # image 0: MSE 100; image 1: identical
+    assert mean_absolute_error(b, a) == pytest.approx(5 / 255)
+    assert psnr(b, a) == pytest.approx((10 * np.log10(255**2 / 100) + 100) / 2)
+
+
+def test_colourfulness_of_grey_and_two_colours():
+    grey = np.full((1, 4, 4, 3), 90, np.uint8)
+    assert colourfulness(grey) == 0.0
+    halves = np.zeros((1, 2, 2, 3), np.uint8)
+    halves[:, 0, :, 0] = 200  # red row
+    halves[:, 1, :, 2] = 200  # blue row
+    rg = np.array([200, 200, 0, 0], float)
+    yb = np.array([100, 100, -200, -200], float)
+    expected = np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean())
+    assert colourfulness(halves) == pytest.approx(expected)
+
+
+class Identity:
+    def colorize(self, images, batch_size=64):
+        return np.repeat(images, 3, axis=-1)
+
+
+def test_evaluate_translation_and_errors():
+    rng = np.random.default_rng(0)
+    sources = rng.integers(0, 256, (6, 8, 8, 1), dtype=np.uint8)
+    result = evaluate_translation(Identity(), sources, np.repeat(sources, 3, -1))
+    assert result["l1"] == 0 and result["psnr"] == 100 and result["colourfulness"] == 0
+    assert result["pairs"] == 6 and "fid" not in result
+    with pytest.raises(ValueError, match="same shape"):
+        psnr(sources, sources[:2])
+    with pytest.raises(ValueError, match="uint8"):
+        colourfulness(sources.astype("float32"))
+    with pytest.raises(ValueError, match="3 channels"):
+        colourfulness(sources)
