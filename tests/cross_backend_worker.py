@@ -19,6 +19,7 @@ from kgan.models import conditional_discriminator
 from kgan.models import conditional_generator
 from kgan.models import dcgan_discriminator
 from kgan.models import dcgan_generator
+from kgan.models import Pix2Pix
 from kgan.models.progan import ProGAN
 from kgan.zoo import registry
 
@@ -74,6 +75,10 @@ class FixedProGAN(FixedNoise, ProGAN):
     pass
 
 
+class FixedPix2Pix(FixedNoise, Pix2Pix):
+    pass
+
+
 def set_fixed_weights(model, seed):
     """Deterministic, backend-independent values for every network variable."""
     rng = np.random.default_rng(seed)
@@ -107,6 +112,18 @@ def fixed_tags():
     return tags
 
 
+def fixed_line_art():
+    """64 grey 80x80 drawings: dark rings of varied centres and radii on white."""
+    rng = np.random.default_rng(4)
+    y, x = np.mgrid[:80, :80]
+    drawings = np.full((64, 80, 80, 1), 255, np.uint8)
+    for drawing in drawings:
+        for _ in range(3):
+            cy, cx, r = rng.uniform(15, 65), rng.uniform(15, 65), rng.uniform(6, 25)
+            drawing[np.abs(np.hypot(y - cy, x - cx) - r) < 1.5] = 0
+    return drawings
+
+
 def build(name):
     generator = dcgan_generator(SIZE, 1, latent_dim=LATENT, width=8)
     if name == "cgan":  # GAN-CLS with GAN-INT, DiffAugment, mode seeking and AC head
@@ -134,6 +151,13 @@ def build(name):
             8, channels=1, latent_dim=LATENT, fmap_base=32, fmap_max=8,
             stable_images=BATCH, fade_images=4 * BATCH,
         )
+    elif name.startswith("pix2pix"):  # no dropout: its masks come from each backend's RNG
+        selu_wgan = name == "pix2pix_selu_wgan"
+        gan = FixedPix2Pix.create(
+            SIZE, width=4, max_width=8, dropout=0.0, discriminator_layers=2,
+            activation="selu" if selu_wgan else "relu",
+            loss="wgan_gp" if selu_wgan else "l1_gan",
+        )
     else:
         critic = dcgan_discriminator(SIZE, 1, width=8, normalization=None)
         gan = FixedWGANGP(generator, critic, n_critic=2)
@@ -152,6 +176,8 @@ def train(name):
     )
     tags = fixed_tags() if name == "cgan" else None
     images = fixed_data()
+    if name.startswith("pix2pix"):  # targets: three channels from the images
+        tags = np.concatenate([images, -images, images**2 * 2 - 1], axis=-1)
     if name == "progan":  # 8x8 images: 2x2 means of the 16x16 ones
         images = images.reshape(-1, SIZE // 2, 2, SIZE // 2, 2, 1).mean(axis=(2, 4))
     gan.fit(
@@ -171,9 +197,14 @@ def main(model_path, output_path):
     results.update(train("wgangp"))
     results.update(train("cgan"))
     results.update(train("progan"))
+    results.update(train("pix2pix"))
+    results.update(train("pix2pix_selu_wgan"))
     results["generate"] = keras.models.load_model(model_path).generate(16, seed=3)
     for name in registry.bundled_names():
         model = kgan.zoo.load(name)
+        if hasattr(model, "colorize"):  # 64 drawings of 80x80, resized to and from the model
+            results[f"preset/{name}"] = model.colorize(fixed_line_art())
+            continue
         options = {}
         if hasattr(model, "tag_names"):  # every tag in turn (other tag groups drawn from seed 0)
             one_hot = np.eye(model.condition_dim)[np.arange(64) % model.condition_dim]

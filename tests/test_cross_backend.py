@@ -5,8 +5,10 @@ DCGAN (with and without DiffAugment), a small WGAN-GP with BatchNorm in G and
 a small GAN-CLS ConditionalGAN with GAN-INT, DiffAugment, mode seeking and
 an auxiliary classifier head,
 an 8x8 ProGAN (one step at 4x4, then two fading in 8x8, with the EMA generator),
+two small pix2pix models (L1+GAN; SELU with WGAN-GP),
 fixed initial weights, fixed data and noise, 3 steps each; `generate(16, seed=3)` of one saved model; and
-`generate(64, seed=0)` of every bundled preset.
+`generate(64, seed=0)` of every bundled preset (pix2pix presets: `colorize` of 64
+fixed drawings).
 """
 
 import os
@@ -57,7 +59,9 @@ def relative_error(a, b):
     return np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-12)
 
 
-@pytest.mark.parametrize("model", ["dcgan", "dcgan_augment", "wgangp", "cgan", "progan"])
+@pytest.mark.parametrize(
+    "model", ["dcgan", "dcgan_augment", "wgangp", "cgan", "progan", "pix2pix", "pix2pix_selu_wgan"]
+)
 @pytest.mark.parametrize("other", ["jax", "torch"])
 def test_three_steps_agree(results, model, other):
     reference = results["tensorflow"]
@@ -68,7 +72,8 @@ def test_three_steps_agree(results, model, other):
         assert a.shape == b.shape, key
         if key.endswith("/logs"):
             # Per step: d_loss, g_loss (and the gradient penalty for WGAN-GP).
-            assert a.shape == (3, 3 if model in ("wgangp", "progan") else 2)
+            # pix2pix: d_loss, g_loss, l1.
+            assert a.shape == (3, 3 if model in ("wgangp", "progan") or "pix2pix" in model else 2)
             np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6, err_msg=key)
         else:
             assert relative_error(a, b) < 1e-4, (key, relative_error(a, b))
