@@ -58,15 +58,14 @@ def write_outputs(results):
     with open(RESULTS + ".json", "w") as file:
         json.dump(results, file, indent=2, sort_keys=True)
     recipe = train_preset.PIX2PIX
+    first = next(iter(results.values()))
     lines = [
-        f"OpenMoji test drawings ({next(iter(results.values()))['pairs']} pairs, 64x64), "
-        f"{recipe['steps']} steps of batch {recipe['batch_size']}, U-Net width "
-        f"{recipe['width']}-{recipe['max_width']}; FID with emoji_classifier/128 features.",
+        f"OpenMoji test drawings ({first['samples']} pairs, 64x64), {recipe['steps']} steps "
+        f"of batch {recipe['batch_size']}, U-Net width {recipe['width']}-{recipe['max_width']}; "
+        "FID with emoji_classifier/128 features against the true colours.",
         "",
-        "| variant | L1 (of 255 levels) | PSNR dB | colourfulness (real {:.1f}) | FID (floor {:.1f}) |".format(
-            next(iter(results.values()))["colourfulness_real"],
-            next(iter(results.values()))["floor"],
-        ),
+        f"| variant | L1 (of 255 levels) | PSNR dB | colourfulness (real {first['colourfulness_real']:.1f}) "
+        f"| FID (line art as is {first['baseline_fid']:.1f}) |",
         "|---|---|---|---|---|",
     ]
     for variant, quality in results.items():

@@ -199,15 +199,10 @@ def openmoji_test(recipe):
 
 
 def evaluate_translation(gan, recipe):
-    """L1, PSNR, colourfulness and FID (emoji classifier features) on the test pairs.
-
-    The floor: FID of as many training colour images against the test ones.
-    """
+    """L1, PSNR, colourfulness and FID (emoji classifier features) on the test pairs."""
     test = openmoji_test(recipe)
-    train = kgan.data.load_openmoji_pairs_uint8(recipe["image_size"], "train").colour
-    reference = train[np.random.default_rng(0).choice(len(train), len(test.colour), replace=False)]
     features = kgan.metrics.shipped_classifier_features("emoji")
-    return kgan.metrics.evaluate_translation(gan, test.line_art, test.colour, features, reference)
+    return kgan.metrics.evaluate_translation(gan, test.line_art, test.colour, features)
 
 
 def final_grid(gan, recipe, grid):
@@ -300,7 +295,7 @@ def main(argv=None):
     metadata = dict(DATASETS[recipe["dataset"]], dataset=recipe["dataset"], fid=quality, training=training)
     preset_dir = args.preset_dir or os.path.join(PRESETS_DIR, args.preset)
     info = kgan.zoo.save_preset(gan, preset_dir, **metadata)
-    print(f"Wrote preset {args.preset}: FID {info['fid']['fid']:.2f} (floor {info['fid']['floor']:.2f})")
+    print(f"Wrote preset {args.preset}: {kgan.zoo.describe_quality(info['fid'])}")
     grid = final_grid(gan, recipe, sample_grid(recipe, workdir))
     kgan.images.save_grid(os.path.join(workdir, "preset_seed0.png"), grid, columns=8)
     return 0

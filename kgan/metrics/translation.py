@@ -79,34 +79,38 @@ def colourfulness(images):
     return float(np.mean(spread + 0.3 * centre))
 
 
-def evaluate_translation(model, sources, targets, features=None, reference=None, batch_size=256):
+def evaluate_translation(model, sources, targets, features=None, batch_size=256):
     """L1, PSNR, colourfulness and FID of `model.colorize` on held-out pairs.
+
+    FID compares the outputs with the targets of the same sources. Its
+    anchor is `baseline_fid`, the FID of the sources themselves (uncoloured,
+    as RGB) against the targets: a real-vs-real floor would compare other
+    drawings and so measure the drawings, not the colours.
 
     Args:
         model: anything with `colorize(uint8 images)` -> uint8 images.
         sources: uint8 inputs `[N, H, W, Cs]` (line art).
         targets: uint8 true outputs `[N, H, W, 3]`.
         features: a `kgan.metrics.FeatureNetwork` for FID (None: no FID).
-        reference: uint8 images from elsewhere (e.g. training targets) whose
-            FID against `targets` is reported as the floor (`None`: no floor).
         batch_size: images per forward pass.
 
     Returns:
         A dict: `l1`, `psnr`, `colourfulness` (of the outputs),
-        `colourfulness_real` (of the targets), `pairs`, and with `features`:
-        `fid`, `features`, and with `reference` too: `floor`.
+        `colourfulness_real` (of the targets), `samples` (pairs), and with
+        `features`: `fid`, `baseline_fid`, `features`.
     """
-    predictions = model.colorize(np.asarray(sources), batch_size=batch_size)
+    sources = np.asarray(sources)
+    predictions = model.colorize(sources, batch_size=batch_size)
     result = {
         "l1": mean_absolute_error(predictions, targets),
         "psnr": psnr(predictions, targets),
         "colourfulness": colourfulness(predictions),
         "colourfulness_real": colourfulness(targets),
-        "pairs": int(len(targets)),
+        "samples": int(len(targets)),
     }
     if features is not None:
+        uncoloured = np.repeat(sources, 3 // sources.shape[-1], axis=-1)
         result["fid"] = float(fid(targets, predictions, features, batch_size))
+        result["baseline_fid"] = float(fid(targets, uncoloured, features, batch_size))
         result["features"] = features.name
-        if reference is not None:
-            result["floor"] = float(fid(targets, np.asarray(reference), features, batch_size))
     return result

@@ -102,17 +102,23 @@ def metadata(preset):
     return read_metadata(_directory(preset))
 
 
+def describe_quality(fid):
+    """One line for a preset's measured quality (its metadata's `fid` dict)."""
+    if "baseline_fid" in fid:  # image translation: against the uncoloured inputs
+        anchor = f"line art as is {fid['baseline_fid']:.2f}"
+    else:
+        anchor = f"floor {fid['floor']:.2f}"
+    return f"FID {fid['fid']:.2f} ({anchor}; {fid['features']}, {fid['samples']} samples)"
+
+
 def _describe(name, info):
     resolution = "x".join(str(d) for d in info.get("resolution", [])[:2]) or "?"
-    fid = info.get("fid")
-    quality = (
-        f"FID {fid['fid']:.2f} (floor {fid['floor']:.2f}; {fid['features']}, "
-        f"{fid['samples']} samples)"
-        if fid
-        else f"FID not measured by kgan (published: {info['published']})"
-        if info.get("published")
-        else "FID not measured"
-    )
+    if info.get("fid"):
+        quality = describe_quality(info["fid"])
+    elif info.get("published"):
+        quality = f"FID not measured by kgan (published: {info['published']})"
+    else:
+        quality = "FID not measured"
     return (
         f"{name:<22} {info.get('family', '?'):<8} {resolution:>9}  "
         f"{info.get('data', '?')} [{info.get('license', '?')}]  {quality}"

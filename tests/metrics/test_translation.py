@@ -34,12 +34,30 @@ class Identity:
         return np.repeat(images, 3, axis=-1)
 
 
+class MeanFeatures:
+    name = "channel_means"
+
+    def __call__(self, images, batch_size=256):
+        images = np.asarray(images, "float64")
+        return np.concatenate([images.mean(axis=(1, 2)), images.std(axis=(1, 2))], axis=1)
+
+
+def test_fid_of_outputs_and_of_the_uncoloured_sources():
+    rng = np.random.default_rng(0)
+    sources = rng.integers(0, 256, (40, 8, 8, 1), dtype=np.uint8)
+    targets = rng.integers(0, 256, (40, 8, 8, 3), dtype=np.uint8)
+    result = evaluate_translation(Identity(), sources, targets, features=MeanFeatures())
+    assert result["features"] == "channel_means"
+    # Identity colours nothing: its FID is the baseline's.
+    assert result["fid"] == pytest.approx(result["baseline_fid"]) and result["fid"] > 0
+
+
 def test_evaluate_translation_and_errors():
     rng = np.random.default_rng(0)
     sources = rng.integers(0, 256, (6, 8, 8, 1), dtype=np.uint8)
     result = evaluate_translation(Identity(), sources, np.repeat(sources, 3, -1))
     assert result["l1"] == 0 and result["psnr"] == 100 and result["colourfulness"] == 0
-    assert result["pairs"] == 6 and "fid" not in result
+    assert result["samples"] == 6 and "fid" not in result
     with pytest.raises(ValueError, match="same shape"):
         psnr(sources, sources[:2])
     with pytest.raises(ValueError, match="uint8"):
