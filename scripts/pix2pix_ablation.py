@@ -2,9 +2,9 @@
 
     KERAS_BACKEND=tensorflow python scripts/pix2pix_ablation.py
 
-Trains the six variants of `train_preset.PIX2PIX_VARIANTS` (L1 only, L1+GAN
-with lambda 10 and 1, WGAN-GP, SELU, SELU+WGAN-GP; same networks, data and
-steps) with `scripts/train_preset.py`, measures each on the test pairs (L1,
+Trains the variants of `train_preset.PIX2PIX_VARIANTS` (L1 only, L1+GAN
+with lambda 10, 1 and 0.01, WGAN-GP, SELU, SELU+WGAN-GP; lambda weighs the GAN
+term against L1; same networks, data and steps) with `scripts/train_preset.py`, measures each on the test pairs (L1,
 PSNR, colourfulness, FID with the shipped emoji classifier), and writes
 `benchmarks/pix2pix_ablation.{json,md}` and `docs/images/pix2pix_ablation.png`.
 A finished variant (its `final.keras`) is only re-measured; an interrupted one
@@ -33,6 +33,7 @@ LABELS = {
     "l1": "L1 only",
     "l1_gan10": "L1 + GAN, lambda 10",
     "l1_gan1": "L1 + GAN, lambda 1",
+    "l1_gan_paper": "L1 + GAN, lambda 0.01 (the pix2pix paper's 100 x L1)",
     "wgan_gp": "L1 + WGAN-GP, lambda 1",
     "selu": "SELU, L1 + GAN, lambda 1",
     "selu_wgan_gp": "SELU, L1 + WGAN-GP, lambda 1",

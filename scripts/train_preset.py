@@ -85,6 +85,7 @@ PIX2PIX_VARIANTS = {
     "l1": dict(loss="l1"),
     "l1_gan10": dict(gan_weight=10.0),
     "l1_gan1": dict(),
+    "l1_gan_paper": dict(gan_weight=0.01),  # pix2pix paper: GAN + 100 x L1
     "wgan_gp": dict(loss="wgan_gp"),
     "selu": dict(activation="selu"),
     "selu_wgan_gp": dict(activation="selu", loss="wgan_gp"),
