@@ -199,13 +199,6 @@ def openmoji_test(recipe):
     return kgan.data.load_openmoji_pairs_uint8(recipe["image_size"], "test")
 
 
-def evaluate_translation(gan, recipe):
-    """L1, PSNR, colourfulness and FID (emoji classifier features) on the test pairs."""
-    test = openmoji_test(recipe)
-    features = kgan.metrics.shipped_classifier_features("emoji")
-    return kgan.metrics.evaluate_translation(gan, test.line_art, test.colour, features)
-
-
 def final_grid(gan, recipe, grid):
     """The preset's picture: generated images, or (line art, colorized, truth) rows."""
     if recipe["family"] != "pix2pix":
@@ -276,10 +269,7 @@ def main(argv=None):
     gan = keras.models.load_model(checkpoint)
     if recipe["dataset"] == "avatars":  # left-out tag groups are drawn as often as in the data
         gan.tag_frequencies = training_images_and_labels(recipe)[1].mean(axis=0).astype("float64")
-    if recipe["family"] == "pix2pix":
-        quality = evaluate_translation(gan, recipe)
-    else:
-        quality = kgan.metrics.evaluate_on(gan, recipe["dataset"], samples=args.samples)
+    quality = kgan.metrics.evaluate_on(gan, recipe["dataset"], samples=args.samples)
     print(json.dumps(quality, indent=2))
     training = {
         "steps": recipe["steps"],

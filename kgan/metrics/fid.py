@@ -163,8 +163,20 @@ def evaluate_on(model, dataset, samples=10000, seed=0, batch_size=256):
     """`evaluate` against a named dataset's test split, with its train-split floor.
 
     A conditional model (one with `tag_names`) generates image `i` with the
-    label of reference image `i`.
+    label of reference image `i`. `"openmoji"` measures a colorization model
+    (pix2pix) on the held-out OpenMoji drawings at its size
+    (`kgan.metrics.evaluate_translation`, emoji-classifier features).
     """
+    if dataset == "openmoji":
+        from kgan.data import load_openmoji_pairs_uint8
+        from kgan.metrics.features import shipped_classifier_features
+        from kgan.metrics.translation import evaluate_translation
+
+        test = load_openmoji_pairs_uint8(model.image_shape[0], "test")
+        features = shipped_classifier_features("emoji")
+        result = evaluate_translation(model, test.line_art, test.colour, features, batch_size)
+        result.update(reference="OpenMoji test drawings", dataset=dataset)
+        return result
     reference, floor, features = reference_sets(dataset)
     # A conditional model draws the reference's labels (its class mix).
     conditions = reference_labels(dataset) if hasattr(model, "tag_names") else None
