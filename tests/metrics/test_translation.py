@@ -64,3 +64,28 @@ def test_evaluate_translation_and_errors():
         colourfulness(sources.astype("float32"))
     with pytest.raises(ValueError, match="3 channels"):
         colourfulness(sources)
+
+
+def test_evaluate_on_openmoji_uses_the_held_out_drawings(monkeypatch):
+    import kgan
+    from kgan.metrics import evaluate_on
+
+    rng = np.random.default_rng(1)
+    line_art = rng.integers(0, 256, (12, 64, 64, 1), dtype=np.uint8)
+    colour = rng.integers(0, 256, (12, 64, 64, 3), dtype=np.uint8)
+    asked = []
+
+    def fake_pairs(size, split):
+        asked.append((size, split))
+        return kgan.data.OpenMojiPairs(line_art, colour, tuple(str(i) for i in range(12)))
+
+    monkeypatch.setattr(kgan.data, "load_openmoji_pairs_uint8", fake_pairs)
+
+    class Model(Identity):
+        image_shape = (64, 64, 3)
+
+    result = evaluate_on(Model(), "openmoji")
+    assert asked == [(64, "test")]
+    assert result["dataset"] == "openmoji" and result["samples"] == 12
+    assert result["features"] == "emoji_classifier/128"
+    assert result["fid"] == pytest.approx(result["baseline_fid"])
