@@ -22,6 +22,8 @@ def preset_table(results):
     for name in registry.bundled_names():
         info = kgan.zoo.metadata(name)
         fid, training = info["fid"], info["training"]
+        if "baseline_fid" in fid:  # colorization: in benchmarks/pix2pix_ablation.md
+            continue
         reference = results.get(f"reference/{name}")
         reference_fid = f"{reference['fid']:.2f}" if reference else "not run"
         reference_name = reference["model"] if reference else "-"
