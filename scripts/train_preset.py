@@ -86,6 +86,7 @@ PIX2PIX_VARIANTS = {
     "l1_gan10": dict(gan_weight=10.0),
     "l1_gan1": dict(),
     "l1_gan_paper": dict(gan_weight=0.01),  # pix2pix paper: GAN + 100 x L1
+    "l1_gan1_resize": dict(upsampling="resize"),
     "wgan_gp": dict(loss="wgan_gp"),
     "selu": dict(activation="selu"),
     "selu_wgan_gp": dict(activation="selu", loss="wgan_gp"),
@@ -130,7 +131,7 @@ def build(recipe, seed):
         return Pix2Pix.create(
             recipe["image_size"], width=recipe["width"], max_width=recipe["max_width"],
             activation=recipe["activation"], loss=recipe["loss"], gan_weight=recipe["gan_weight"],
-            seed=seed,
+            upsampling=recipe.get("upsampling", "transpose"), seed=seed,
         )
     if recipe["family"] == "progan":
         return ProGAN.create(

@@ -20,6 +20,7 @@ from kgan.validation import check_images
 
 LOSSES = ("l1", "l1_gan", "wgan_gp")
 ACTIVATIONS = ("relu", "selu")
+UPSAMPLING = ("transpose", "resize")
 
 
 def _check_choice(name, value, choices):
@@ -37,19 +38,29 @@ def _check_size(image_size):
     return int(math.log2(image_size))
 
 
-def _conv_block(x, filters, strides, activation, normalize, name, transpose=False):
-    """Conv (4x4) -> instance norm -> activation; SELU blocks have no norm."""
+def _conv_block(x, filters, strides, activation, normalize, name, up=None):
+    """Conv -> instance norm -> activation; SELU blocks have no norm.
+
+    Encoder and discriminator blocks (`up=None`): 4x4 conv at `strides`,
+    LeakyReLU 0.2. Decoder blocks double the size, with a 4x4 transposed conv
+    (`up="transpose"`) or nearest upsampling and a 3x3 conv (`up="resize"`),
+    then ReLU.
+    """
+    kernel, transpose = 4, up == "transpose"
+    if up == "resize":
+        x = keras.layers.UpSampling2D(2, name=f"{name}_upsample")(x)
+        kernel, strides = 3, 1
     if activation == "selu":
-        return SELUConvBlock(filters, 4, strides, transpose=transpose, name=name)(x)
+        return SELUConvBlock(filters, kernel, strides, transpose=transpose, name=name)(x)
     conv = keras.layers.Conv2DTranspose if transpose else keras.layers.Conv2D
     init = keras.initializers.RandomNormal(0.0, 0.02)
     x = conv(
-        filters, 4, strides=strides, padding="same", kernel_initializer=init,
+        filters, kernel, strides=strides, padding="same", kernel_initializer=init,
         use_bias=not normalize, name=f"{name}_conv",
     )(x)
     if normalize:  # instance normalisation: one group per channel
         x = keras.layers.GroupNormalization(groups=-1, epsilon=1e-5, name=f"{name}_norm")(x)
-    if transpose:
+    if up:
         return keras.layers.ReLU(name=f"{name}_relu")(x)
     return keras.layers.LeakyReLU(0.2, name=f"{name}_lrelu")(x)
 
@@ -62,6 +73,7 @@ def unet_generator(
     max_width=512,
     activation="relu",
     dropout=0.5,
+    upsampling="transpose",
     name="generator",
 ):
     """The pix2pix U-Net: strided 4x4 convolutions down to 1x1 and back up.
@@ -69,8 +81,9 @@ def unet_generator(
     Each decoder level is concatenated with the encoder level of the same
     size (skip connections); the three innermost decoder levels use dropout.
     Encoder: conv, instance norm (not on the first and innermost levels),
-    LeakyReLU 0.2; decoder: transposed conv, instance norm, ReLU; output:
-    transposed conv and tanh. With `activation="selu"` every block is a
+    LeakyReLU 0.2; decoder: transposed conv (or nearest upsampling and a 3x3
+    conv, which draws no checkerboard), instance norm, ReLU; output: the same
+    upsampling to `target_channels` and tanh. With `activation="selu"` every block is a
     `SELUConvBlock` (LeCun-normal weights, no normalisation) and dropout is
     `AlphaDropout`.
 
@@ -82,6 +95,8 @@ def unet_generator(
         max_width: the most filters a level gets.
         activation: `"relu"` (LeakyReLU/ReLU with instance norm) or `"selu"`.
         dropout: dropout rate of the three innermost decoder levels.
+        upsampling: `"transpose"` (4x4 transposed convolutions, the paper)
+            or `"resize"` (nearest upsampling + 3x3 convolution).
         name: the model's name.
 
     Returns:
@@ -95,6 +110,7 @@ def unet_generator(
     """
     depth = _check_size(image_size)
     _check_choice("activation", activation, ACTIVATIONS)
+    _check_choice("upsampling", upsampling, UPSAMPLING)
     filters = [min(width * 2**level, max_width) for level in range(depth)]
     inputs = keras.Input((image_size, image_size, source_channels), name="source")
     x, skips = inputs, []
@@ -103,16 +119,22 @@ def unet_generator(
         x = _conv_block(x, filters[level], 2, activation, normalize, f"down{level}")
         skips.append(x)
     for step, level in enumerate(reversed(range(depth - 1))):
-        x = _conv_block(x, filters[level], 2, activation, True, f"up{level}", transpose=True)
+        x = _conv_block(x, filters[level], 2, activation, True, f"up{level}", up=upsampling)
         if dropout and step < 3:
             drop = keras.layers.AlphaDropout if activation == "selu" else keras.layers.Dropout
             x = drop(dropout, name=f"up{level}_dropout")(x)
         x = keras.layers.Concatenate(name=f"up{level}_skip")([x, skips[level]])
-    outputs = keras.layers.Conv2DTranspose(
-        target_channels, 4, strides=2, padding="same", activation="tanh",
-        kernel_initializer="lecun_normal" if activation == "selu" else "glorot_uniform",
-        name="to_image",
-    )(x)
+    init = "lecun_normal" if activation == "selu" else "glorot_uniform"
+    if upsampling == "resize":
+        x = keras.layers.UpSampling2D(2, name="to_image_upsample")(x)
+        to_image = keras.layers.Conv2D(
+            target_channels, 3, padding="same", kernel_initializer=init, name="to_image"
+        )
+    else:
+        to_image = keras.layers.Conv2DTranspose(
+            target_channels, 4, strides=2, padding="same", kernel_initializer=init, name="to_image"
+        )
+    outputs = keras.layers.Activation("tanh", name="tanh")(to_image(x))
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -239,6 +261,7 @@ class Pix2Pix(GAN):
         max_width=512,
         activation="relu",
         dropout=0.5,
+        upsampling="transpose",
         discriminator_layers=3,
         **kwargs,
     ):
@@ -249,7 +272,7 @@ class Pix2Pix(GAN):
             activation=activation,
         )
         return cls(
-            unet_generator(dropout=dropout, **shape),
+            unet_generator(dropout=dropout, upsampling=upsampling, **shape),
             patch_discriminator(layers=discriminator_layers, **shape),
             **kwargs,
         )

@@ -55,6 +55,18 @@ def test_unet_shape_skips_and_dropout():
     ]
 
 
+@pytest.mark.parametrize("activation", ["relu", "selu"])
+def test_resize_convolution_decoder(activation):
+    g = unet_generator(32, width=4, max_width=8, activation=activation, upsampling="resize")
+    assert tuple(g.output.shape) == (None, 32, 32, 3)
+    types = layer_types(g)
+    assert "Conv2DTranspose" not in types and types.count("UpSampling2D") == 5
+    transposed = unet_generator(32, width=4, max_width=8, activation=activation)
+    assert "UpSampling2D" not in layer_types(transposed)
+    gan = Pix2Pix.create(32, width=4, max_width=8, upsampling="resize", discriminator_layers=2)
+    assert "UpSampling2D" in layer_types(gan.generator)
+
+
 def test_selu_networks_have_no_normalisation():
     g = unet_generator(32, width=4, activation="selu")
     d = patch_discriminator(32, width=4, activation="selu")
@@ -177,6 +189,8 @@ def test_bad_inputs():
         unet_generator(48)
     with pytest.raises(ValueError, match="activation"):
         unet_generator(16, activation="tanh")
+    with pytest.raises(ValueError, match="upsampling"):
+        unet_generator(16, upsampling="bilinear")
     with pytest.raises(ValueError, match="loss"):
         tiny("hinge")
     with pytest.raises(ValueError, match="layers"):
