@@ -107,7 +107,8 @@ DATASETS = {
     ),
     "openmoji": dict(
         data=f"{kgan.data.OPENMOJI_SOURCE}: line-art/colour SVG pairs rendered at 64x64, "
-        "train split (test drawings held out)",
+        "train split (test drawings held out), one colouring per drawing (no skin-tone "
+        "variants, no flags)",
         license=kgan.data.OPENMOJI_LICENSE,
         attribution=kgan.data.OPENMOJI_ATTRIBUTION,
     ),
@@ -163,7 +164,8 @@ def training_images_and_labels(recipe):
     if recipe["dataset"] == "avatars":
         return avatar_splits()[0][:2]
     if recipe["dataset"] == "openmoji":  # (line art, colour)
-        return kgan.data.load_openmoji_pairs(recipe["image_size"], "train")[:2]
+        subset = kgan.data.OPENMOJI_COLORIZATION_SUBSET
+        return kgan.data.load_openmoji_pairs(recipe["image_size"], "train", **subset)[:2]
     raise ValueError(f"Unknown dataset {recipe['dataset']!r}")
 
 
@@ -197,7 +199,8 @@ def sample_grid(recipe, workdir):
 
 
 def openmoji_test(recipe):
-    return kgan.data.load_openmoji_pairs_uint8(recipe["image_size"], "test")
+    subset = kgan.data.OPENMOJI_COLORIZATION_SUBSET
+    return kgan.data.load_openmoji_pairs_uint8(recipe["image_size"], "test", **subset)
 
 
 def final_grid(gan, recipe, grid):

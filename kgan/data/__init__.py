@@ -29,6 +29,7 @@ from kgan.data.avatars import avatars_dataset
 from kgan.data.avatars import build_avatars
 from kgan.data.avatars import encode_avatar_tags
 from kgan.data.avatars import load_avatars
+from kgan.data.openmoji import COLORIZATION_SUBSET as OPENMOJI_COLORIZATION_SUBSET
 from kgan.data.openmoji import OPENMOJI_ATTRIBUTION
 from kgan.data.openmoji import OPENMOJI_LICENSE
 from kgan.data.openmoji import OPENMOJI_SOURCE

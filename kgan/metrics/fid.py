@@ -164,15 +164,18 @@ def evaluate_on(model, dataset, samples=10000, seed=0, batch_size=256):
 
     A conditional model (one with `tag_names`) generates image `i` with the
     label of reference image `i`. `"openmoji"` measures a colorization model
-    (pix2pix) on the held-out OpenMoji drawings at its size
-    (`kgan.metrics.evaluate_translation`, emoji-classifier features).
+    (pix2pix) on the held-out OpenMoji drawings at its size, one colouring per
+    drawing (`kgan.data.OPENMOJI_COLORIZATION_SUBSET`), with
+    `kgan.metrics.evaluate_translation` and emoji-classifier features.
     """
     if dataset == "openmoji":
+        from kgan.data import OPENMOJI_COLORIZATION_SUBSET
         from kgan.data import load_openmoji_pairs_uint8
         from kgan.metrics.features import shipped_classifier_features
         from kgan.metrics.translation import evaluate_translation
 
-        test = load_openmoji_pairs_uint8(model.image_shape[0], "test")
+        size = model.image_shape[0]
+        test = load_openmoji_pairs_uint8(size, "test", **OPENMOJI_COLORIZATION_SUBSET)
         features = shipped_classifier_features("emoji")
         result = evaluate_translation(model, test.line_art, test.colour, features, batch_size)
         result.update(reference="OpenMoji test drawings", dataset=dataset)

@@ -360,3 +360,10 @@ def test_real_package_layout():
     assert errors == [None] * 3
     assert line_art.shape == (3, 32, 32, 1) and colour.shape == (3, 32, 32, 3)
     assert line_art.min() < 64 and line_art[:, 0, 0].tolist() == [[255]] * 3
+
+
+def test_skin_tone_variants_can_be_left_out(package, pairs):
+    kept = load_openmoji_pairs_uint8(_SIZE, "all", package_dir=package, skin_tones=False)
+    assert "1F44B" in kept.hexcodes
+    assert not {"1F44B-1F3FB", "1F44B-1F3FF"} & set(kept.hexcodes)
+    assert len(kept.hexcodes) == len(pairs.hexcodes) - 2

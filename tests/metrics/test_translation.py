@@ -75,8 +75,9 @@ def test_evaluate_on_openmoji_uses_the_held_out_drawings(monkeypatch):
     colour = rng.integers(0, 256, (12, 64, 64, 3), dtype=np.uint8)
     asked = []
 
-    def fake_pairs(size, split):
+    def fake_pairs(size, split, **subset):
         asked.append((size, split))
+        assert subset == kgan.data.OPENMOJI_COLORIZATION_SUBSET
         return kgan.data.OpenMojiPairs(line_art, colour, tuple(str(i) for i in range(12)))
 
     monkeypatch.setattr(kgan.data, "load_openmoji_pairs_uint8", fake_pairs)
