@@ -62,7 +62,8 @@ def write_outputs(results):
     recipe = train_preset.PIX2PIX
     first = next(iter(results.values()))
     lines = [
-        f"OpenMoji test drawings ({first['samples']} pairs, 64x64), {recipe['steps']} steps "
+        f"OpenMoji test drawings ({first['samples']} pairs, 64x64, one colouring per drawing: "
+        f"no skin-tone variants, no flags), {recipe['steps']} steps "
         f"of batch {recipe['batch_size']}, U-Net width {recipe['width']}-{recipe['max_width']}; "
         "FID with emoji_classifier/128 features against the true colours.",
         "",
