@@ -53,14 +53,13 @@ import importlib
 import importlib.metadata
 import io
 import json
-import multiprocessing
 import os
-from concurrent import futures
 from typing import NamedTuple
 
 import numpy as np
 
 from kgan.data import _cache
+from kgan.data import _parallel
 from kgan.data.arrays import as_dataset
 from kgan.data.arrays import to_float_images
 
@@ -462,36 +461,13 @@ def _build(n, size, style, seed, progress, workers):
         leave=False,
         disable=not progress,
     )
+    tasks = [(style, seed, a, b, size) for a, b in ranges]
     with bar:
-        if workers == 1:
-            parts = (_render_range(style, seed, a, b, size) for a, b in ranges)
-            executor = None
-        else:
-            # "spawn": no fork of a process that may run JAX, TF or torch threads.
-            executor = futures.ProcessPoolExecutor(
-                max_workers=min(workers, len(ranges)),
-                mp_context=multiprocessing.get_context("spawn"),
-            )
-            parts = executor.map(
-                _render_range,
-                *zip(*[(style, seed, a, b, size) for a, b in ranges]),
-            )
-        try:
-            for (start, stop), (part_images, part_tags) in zip(ranges, parts):
-                images[start:stop] = part_images
-                tags[start:stop] = part_tags
-                bar.update(stop - start)
-        except futures.BrokenExecutor as error:
-            raise RuntimeError(
-                f"A worker process of `workers={workers}` died before drawing "
-                "its avatars. Worker processes are started with 'spawn', which "
-                "re-imports the main script: guard its top level with `if "
-                "__name__ == '__main__':` (a script read from stdin cannot be "
-                "re-imported), or pass `workers=1`."
-            ) from error
-        finally:
-            if executor is not None:
-                executor.shutdown(cancel_futures=True)
+        parts = _parallel.map_chunks(_render_range, tasks, workers, "avatars")
+        for (start, stop), (part_images, part_tags) in zip(ranges, parts):
+            images[start:stop] = part_images
+            tags[start:stop] = part_tags
+            bar.update(stop - start)
     return images, tags
 
 

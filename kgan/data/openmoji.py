@@ -32,16 +32,15 @@ import hashlib
 import importlib.metadata
 import io
 import json
-import multiprocessing
 import os
 import re
 import warnings
-from concurrent import futures
 from typing import NamedTuple
 
 import numpy as np
 
 from kgan.data import _cache
+from kgan.data import _parallel
 from kgan.data import _npm
 from kgan.data.arrays import as_dataset
 from kgan.data.arrays import to_float_images
@@ -312,31 +311,10 @@ def _render_all(package_dir, hexcodes, size, progress, workers):
         disable=not progress,
     )
     with bar:
-        if workers == 1 or len(tasks) <= 1:
-            parts = (_render_chunk(*task) for task in tasks)
-            executor = None
-        else:
-            # "spawn": no fork of a process that may run JAX, TF or torch threads.
-            executor = futures.ProcessPoolExecutor(
-                max_workers=min(workers, len(tasks)),
-                mp_context=multiprocessing.get_context("spawn"),
-            )
-            parts = executor.map(_render_chunk, *zip(*tasks))
-        try:
-            for (start, stop), part in zip(ranges, parts):
-                line_art[start:stop], colour[start:stop], errors[start:stop] = part
-                bar.update(stop - start)
-        except futures.BrokenExecutor as error:
-            raise RuntimeError(
-                f"A worker process of `workers={workers}` died before drawing "
-                "its emoji. Worker processes are started with 'spawn', which "
-                "re-imports the main script: guard its top level with `if "
-                "__name__ == '__main__':` (a script read from stdin cannot be "
-                "re-imported), or pass `workers=1`."
-            ) from error
-        finally:
-            if executor is not None:
-                executor.shutdown(cancel_futures=True)
+        parts = _parallel.map_chunks(_render_chunk, tasks, workers, "emoji")
+        for (start, stop), part in zip(ranges, parts):
+            line_art[start:stop], colour[start:stop], errors[start:stop] = part
+            bar.update(stop - start)
     return line_art, colour, errors
 
 

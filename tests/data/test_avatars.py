@@ -9,6 +9,7 @@ from concurrent import futures
 import numpy as np
 import pytest
 
+from kgan.data import _parallel
 from kgan.data import avatars as avatars_module
 from kgan.data.arrays import ArrayDataset
 from kgan.data.avatars import AVATAR_ATTRIBUTION
@@ -212,7 +213,7 @@ def test_workers_assemble_chunks_in_order(monkeypatch):
             assert mp_context.get_start_method() == "spawn"
             super().__init__(max_workers=max_workers)
 
-    monkeypatch.setattr(avatars_module.futures, "ProcessPoolExecutor", ThreadPool)
+    monkeypatch.setattr(_parallel.futures, "ProcessPoolExecutor", ThreadPool)
     monkeypatch.setattr(avatars_module, "_CHUNK", 2)
     serial = build_avatars(n=5, size=16, cache=False, progress=False)
     pooled = build_avatars(n=5, size=16, cache=False, progress=False, workers=2)
