@@ -35,6 +35,7 @@ LABELS = {
     "l1_gan1": "L1 + GAN, lambda 1",
     "l1_gan_paper": "L1 + GAN, lambda 0.01 (the pix2pix paper's 100 x L1)",
     "l1_gan1_resize": "L1 + GAN, lambda 1, resize-convolution decoder",
+    "l1_gan_paper_resize": "L1 + GAN, lambda 0.01, resize-convolution decoder",
     "wgan_gp": "L1 + WGAN-GP, lambda 1",
     "selu": "SELU, L1 + GAN, lambda 1",
     "selu_wgan_gp": "SELU, L1 + WGAN-GP, lambda 1",

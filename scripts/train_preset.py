@@ -89,6 +89,7 @@ PIX2PIX_VARIANTS = {
     "l1_gan1": dict(),
     "l1_gan_paper": dict(gan_weight=0.01),  # pix2pix paper: GAN + 100 x L1
     "l1_gan1_resize": dict(upsampling="resize"),
+    "l1_gan_paper_resize": dict(gan_weight=0.01, upsampling="resize"),
     "wgan_gp": dict(loss="wgan_gp"),
     "selu": dict(activation="selu"),
     "selu_wgan_gp": dict(activation="selu", loss="wgan_gp"),
