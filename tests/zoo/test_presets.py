@@ -85,8 +85,13 @@ def test_bundled_presets_load_and_state_their_fid(name):
     info = model.preset_metadata
     for key in ("data", "license", "fid", "training"):
         assert key in info, key
-    for key in ("fid", "floor", "features", "samples"):
+    anchor = "baseline_fid" if hasattr(model, "colorize") else "floor"
+    for key in ("fid", anchor, "features", "samples"):
         assert key in info["fid"], key
+    if hasattr(model, "colorize"):  # pix2pix: line art in, colour out, at any size
+        coloured = model.colorize(np.full((4, 40, 40, 1), 255, np.uint8))
+        assert coloured.dtype == np.uint8 and coloured.shape == (4, 40, 40, 3)
+        return
     # Class-conditional presets need classes; grouped tags are drawn from the seed.
     ungrouped = hasattr(model, "tag_names") and model.tag_groups is None
     options = {"conditions": np.arange(4) % model.condition_dim} if ungrouped else {}
