@@ -19,6 +19,9 @@ install:
 	@npm_prefix=$${KGAN_HOME:-$$HOME/.cache/kgan}/npm; \
 	if [ ! -f $$npm_prefix/node_modules/emoji-datasource-google/emoji.json ]; then \
 		npm install --no-audit --no-fund --prefix $$npm_prefix emoji-datasource-google@16.0.0; \
+	fi; \
+	if [ ! -f $$npm_prefix/node_modules/facesjs/build/index.js ]; then \
+		npm install --no-audit --no-fund --prefix $$npm_prefix facesjs@5.0.3; \
 	fi
 
 demo: install

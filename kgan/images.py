@@ -135,6 +135,45 @@ def split_alpha(image, background=255):
     return np.clip(np.rint(blended), 0, 255).astype("uint8"), alpha
 
 
+def as_image_list(images):
+    """Splits model input into single images: `(list of images, single)`.
+
+    `images` is one uint8 image `[H, W]` / `[H, W, C]` (then `single` is
+    True), a batch `[N, H, W, C]`, or a list of images of different sizes.
+    """
+    single = isinstance(images, np.ndarray) and images.ndim in (2, 3)
+    return ([images] if single else list(images)), single
+
+
+def as_channels(image, channels, index=0):
+    """One user image as a model input: `(colour, alpha)` with `channels` channels.
+
+    Args:
+        image: uint8 `[H, W]` or `[H, W, C]`, C in 1-4 (grey, grey + alpha,
+            RGB, RGBA); alpha is composited on white and returned apart.
+        channels: the channels the model takes (1 grey or 3 RGB).
+        index: the image's position, for the error message.
+
+    Returns:
+        `(colour, alpha)`: uint8 `[H, W, channels]` and `[H, W, 1]` or None.
+    """
+    image = np.asarray(image)
+    if image.ndim == 2:
+        image = image[..., None]
+    if image.dtype != np.uint8 or image.ndim != 3 or image.shape[-1] not in (1, 2, 3, 4):
+        raise ValueError(
+            "Expected uint8 images of shape (height, width) or (height, width, "
+            f"channels) with 1-4 channels. Received: image {index} with "
+            f"shape={image.shape}, dtype={image.dtype}"
+        )
+    colour, alpha = split_alpha(image)
+    if channels == 1:
+        colour = to_grey(colour)
+    elif colour.shape[-1] == 1:
+        colour = np.repeat(colour, channels, axis=-1)
+    return colour, alpha
+
+
 def to_grey(image):
     """uint8 `[H, W, 1 or 3]` -> uint8 `[H, W, 1]` (ITU-R 601 luma for RGB)."""
     image = np.asarray(image)

@@ -19,6 +19,7 @@ from kgan.models import conditional_discriminator
 from kgan.models import conditional_generator
 from kgan.models import dcgan_discriminator
 from kgan.models import dcgan_generator
+from kgan.models import CAAE
 from kgan.models import Pix2Pix
 from kgan.models.progan import ProGAN
 from kgan.zoo import registry
@@ -79,6 +80,10 @@ class FixedPix2Pix(FixedNoise, Pix2Pix):
     pass
 
 
+class FixedCAAE(FixedNoise, CAAE):
+    pass
+
+
 def set_fixed_weights(model, seed):
     """Deterministic, backend-independent values for every network variable."""
     rng = np.random.default_rng(seed)
@@ -124,6 +129,25 @@ def fixed_line_art():
     return drawings
 
 
+def fixed_labels():
+    """(age group, gender) per image, every group and both genders."""
+    index = np.arange(STEPS * BATCH)
+    return np.stack([index % 10, (index // 10) % 2], axis=1).astype("int32")
+
+
+def fixed_faces():
+    """64 RGB 72x72 pictures: soft colour blobs on grey."""
+    rng = np.random.default_rng(5)
+    y, x = np.mgrid[:72, :72] / 72.0
+    faces = np.full((64, 72, 72, 3), 0.5)
+    for face in faces:
+        for _ in range(4):
+            cy, cx, r = rng.uniform(0.2, 0.8, 2).tolist() + [rng.uniform(0.05, 0.2)]
+            weight = np.exp(-((y - cy) ** 2 + (x - cx) ** 2) / (2 * r**2))[..., None]
+            face[:] = face * (1 - weight) + rng.uniform(0, 1, 3) * weight
+    return np.clip(np.rint(faces * 255), 0, 255).astype(np.uint8)
+
+
 def build(name):
     generator = dcgan_generator(SIZE, 1, latent_dim=LATENT, width=8)
     if name == "cgan":  # GAN-CLS with GAN-INT, DiffAugment, mode seeking and AC head
@@ -158,6 +182,12 @@ def build(name):
             activation="selu" if selu_wgan else "relu",
             loss="wgan_gp" if selu_wgan else "l1_gan",
         )
+    elif name == "caae":  # every loss term on; the warm-up is at 0, 1/2 and 1
+        gan = FixedCAAE.create(
+            SIZE, channels=1, latent_dim=LATENT, width=4, discriminator_width=4,
+            image_adversarial_weight=0.5, latent_adversarial_weight=0.5,
+            total_variation_weight=0.1, warmup_steps=2,
+        )
     else:
         critic = dcgan_discriminator(SIZE, 1, width=8, normalization=None)
         gan = FixedWGANGP(generator, critic, n_critic=2)
@@ -178,13 +208,16 @@ def train(name):
     images = fixed_data()
     if name.startswith("pix2pix"):  # targets: three channels from the images
         tags = np.concatenate([images, -images, images**2 * 2 - 1], axis=-1)
+    if name == "caae":
+        tags = fixed_labels()
     if name == "progan":  # 8x8 images: 2x2 means of the 16x16 ones
         images = images.reshape(-1, SIZE // 2, 2, SIZE // 2, 2, 1).mean(axis=(2, 4))
     gan.fit(
         images, tags, batch_size=BATCH, epochs=1, shuffle=False, verbose=0, callbacks=[record]
     )
     results = {f"{name}/logs": np.array(per_step)}
-    for network in ("generator", "discriminator", "generator_ema"):
+    networks = ("generator", "discriminator", "generator_ema", "encoder", "latent_discriminator")
+    for network in networks:
         for variable in getattr(gan, network).variables if hasattr(gan, network) else []:
             results[f"{name}/{network}/{variable.path}"] = ops.convert_to_numpy(variable.value)
     return results
@@ -199,11 +232,16 @@ def main(model_path, output_path):
     results.update(train("progan"))
     results.update(train("pix2pix"))
     results.update(train("pix2pix_selu_wgan"))
+    results.update(train("caae"))
     results["generate"] = keras.models.load_model(model_path).generate(16, seed=3)
     for name in registry.bundled_names():
         model = kgan.zoo.load(name)
         if hasattr(model, "colorize"):  # 64 drawings of 80x80, resized to and from the model
             results[f"preset/{name}"] = model.colorize(fixed_line_art())
+            continue
+        if hasattr(model, "age"):  # 64 pictures of 72x72 at every age group
+            genders = np.arange(64) % 2
+            results[f"preset/{name}"] = model.age(fixed_faces(), gender=genders)
             continue
         options = {}
         if hasattr(model, "tag_names"):  # every tag in turn (other tag groups drawn from seed 0)

@@ -5,10 +5,11 @@ DCGAN (with and without DiffAugment), a small WGAN-GP with BatchNorm in G and
 a small GAN-CLS ConditionalGAN with GAN-INT, DiffAugment, mode seeking and
 an auxiliary classifier head,
 an 8x8 ProGAN (one step at 4x4, then two fading in 8x8, with the EMA generator),
-two small pix2pix models (L1+GAN; SELU with WGAN-GP),
+two small pix2pix models (L1+GAN; SELU with WGAN-GP), a small CAAE with every
+loss term through its warm-up,
 fixed initial weights, fixed data and noise, 3 steps each; `generate(16, seed=3)` of one saved model; and
 `generate(64, seed=0)` of every bundled preset (pix2pix presets: `colorize` of 64
-fixed drawings).
+fixed drawings; CAAE presets: `age` of 64 fixed pictures).
 """
 
 import os
@@ -60,7 +61,7 @@ def relative_error(a, b):
 
 
 @pytest.mark.parametrize(
-    "model", ["dcgan", "dcgan_augment", "wgangp", "cgan", "progan", "pix2pix", "pix2pix_selu_wgan"]
+    "model", ["dcgan", "dcgan_augment", "wgangp", "cgan", "progan", "pix2pix", "pix2pix_selu_wgan", "caae"]
 )
 @pytest.mark.parametrize("other", ["jax", "torch"])
 def test_three_steps_agree(results, model, other):
@@ -72,8 +73,9 @@ def test_three_steps_agree(results, model, other):
         assert a.shape == b.shape, key
         if key.endswith("/logs"):
             # Per step: d_loss, g_loss (and the gradient penalty for WGAN-GP).
-            # pix2pix: d_loss, g_loss, l1.
-            assert a.shape == (3, 3 if model in ("wgangp", "progan") or "pix2pix" in model else 2)
+            # pix2pix: d_loss, g_loss, l1. CAAE: eg_loss, l1, d_img_loss, d_z_loss.
+            columns = {"wgangp": 3, "progan": 3, "pix2pix": 3, "pix2pix_selu_wgan": 3, "caae": 4}
+            assert a.shape == (3, columns.get(model, 2))
             np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6, err_msg=key)
         else:
             assert relative_error(a, b) < 1e-4, (key, relative_error(a, b))

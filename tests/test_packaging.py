@@ -1,4 +1,4 @@
-"""A non-editable install carries the presets and the FID classifiers."""
+"""A non-editable install carries the presets, the FID classifiers and the facesjs script."""
 
 import os
 import pathlib
@@ -34,3 +34,5 @@ def test_wheel_install_loads_a_bundled_preset(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "(2, 28, 28, 1)" in result.stdout
+    # kgan.data.aging_faces runs this node script from the installed package.
+    assert (tmp_path / "site" / "kgan" / "data" / "aging_faces.mjs").is_file()

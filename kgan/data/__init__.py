@@ -45,3 +45,27 @@ from kgan.data.lineart import PairedImages
 from kgan.data.lineart import extract_line_art
 from kgan.data.lineart import line_art_pairs_from_folder
 from kgan.data.lineart import load_paired_folders
+from kgan.data.utkface import AGE_GROUPS
+from kgan.data.utkface import GENDERS
+from kgan.data.utkface import RACES as UTKFACE_RACES
+from kgan.data.utkface import FaceAgeData
+from kgan.data.utkface import age_group
+from kgan.data.utkface import face_age_labels
+from kgan.data.utkface import load_utkface
+from kgan.data.utkface import load_utkface_uint8
+from kgan.data.utkface import parse_utkface_name
+from kgan.data.utkface import utkface_dataset
+from kgan.data.aging_faces import AGING_FACES_TEST_IDENTITIES
+from kgan.data.aging_faces import AGING_FACES_TEST_ID_OFFSET
+from kgan.data.aging_faces import AGING_FACES_TRAIN_IDENTITIES
+from kgan.data.aging_faces import FACESJS_ATTRIBUTION
+from kgan.data.aging_faces import FACESJS_LICENSE
+from kgan.data.aging_faces import FACESJS_SOURCE
+from kgan.data.aging_faces import FACESJS_VERSION
+from kgan.data.aging_faces import aging_faces_dataset
+from kgan.data.aging_faces import aging_faces_identities
+from kgan.data.aging_faces import draw_aging_faces
+from kgan.data.aging_faces import facesjs_package_dir
+from kgan.data.aging_faces import install_facesjs_package
+from kgan.data.aging_faces import load_aging_faces
+from kgan.data.aging_faces import load_aging_faces_uint8

@@ -15,3 +15,8 @@ from kgan.models.wgan_gp import WGANGP
 from kgan.models.pix2pix import Pix2Pix
 from kgan.models.pix2pix import patch_discriminator
 from kgan.models.pix2pix import unet_generator
+from kgan.models.caae import CAAE
+from kgan.models.caae import caae_encoder
+from kgan.models.caae import caae_generator
+from kgan.models.caae import caae_image_discriminator
+from kgan.models.caae import caae_latent_discriminator

@@ -387,10 +387,9 @@ class Pix2Pix(GAN):
         >>> model = kgan.zoo.load("pix2pix_openmoji_64")
         >>> colour = model.colorize(kgan.images.load_image("sketch.png"))
         """
-        single = isinstance(images, np.ndarray) and images.ndim in (2, 3)
-        if single:
-            images = [images]
-        batch = [self._colorize_input(image, index) for index, image in enumerate(images)]
+        items, single = image_utils.as_image_list(images)
+        channels = self.input_image_shape[-1]
+        batch = [image_utils.as_channels(image, channels, i) for i, image in enumerate(items)]
         if not batch:
             return np.zeros((0,) + self.image_shape, dtype="uint8")
         size = self.input_image_shape[:2]
@@ -402,25 +401,7 @@ class Pix2Pix(GAN):
             results.append(output if alpha is None else np.concatenate([output, alpha], -1))
         if single:
             return results[0]
-        same_size = isinstance(images, np.ndarray)
-        return np.stack(results) if same_size else results
-
-    def _colorize_input(self, image, index):
-        image = np.asarray(image)
-        if image.ndim == 2:
-            image = image[..., None]
-        if image.dtype != np.uint8 or image.ndim != 3 or image.shape[-1] not in (1, 2, 3, 4):
-            raise ValueError(
-                "Expected uint8 images of shape (height, width) or (height, width, "
-                f"channels) with 1-4 channels. Received: image {index} with "
-                f"shape={image.shape}, dtype={image.dtype}"
-            )
-        colour, alpha = image_utils.split_alpha(image)
-        if self.input_image_shape[-1] == 1:
-            colour = image_utils.to_grey(colour)
-        elif colour.shape[-1] == 1:
-            colour = np.repeat(colour, self.input_image_shape[-1], axis=-1)
-        return colour, alpha
+        return np.stack(results) if isinstance(images, np.ndarray) else results
 
     def generate(self, n, seed=None, batch_size=64):
         raise TypeError(
