@@ -65,8 +65,10 @@ class SampleGrid(keras.callbacks.Callback):
         every: write every `every` epochs (the last epoch is always written).
         conditions: for conditional models, `[n, condition_dim]` conditions
             (or `n` class labels) of the grid's images.
-        sources: for image-to-image models (pix2pix), float source images
-            in [-1, 1]: the grid shows `model.translate(sources)`.
+        sources: for image-to-image models (pix2pix, CAAE), float source
+            images in [-1, 1]: the grid shows `model.translate(sources)`,
+            one row per source where it gives several images per source
+            (CAAE: one per age group).
 
     Example:
     >>> gan.fit(data, epochs=5, callbacks=[kgan.callbacks.SampleGrid("samples/")])
@@ -89,10 +91,14 @@ class SampleGrid(keras.callbacks.Callback):
         last = self._epochs is not None and epoch + 1 == self._epochs
         if (epoch + 1) % self.every and not last:
             return
+        columns = None
         if self.sources is not None:
             images = self.model.translate(self.sources)
+            if images.ndim == 5:  # [sources, images per source, H, W, C]
+                columns = images.shape[1]
+                images = images.reshape((-1,) + images.shape[2:])
         else:
             options = {} if self.conditions is None else {"conditions": self.conditions}
             images = self.model.generate(self.n, seed=self.seed, **options)
         path = os.path.join(self.directory, f"epoch_{epoch + 1:04d}.png")
-        self.last_path = image_utils.save_grid(path, images)
+        self.last_path = image_utils.save_grid(path, images, columns=columns)

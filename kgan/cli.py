@@ -200,6 +200,34 @@ def _colorize(args):
     return 0
 
 
+def _age(args):
+    import numpy as np
+
+    import kgan
+
+    model = _load(args.model)
+    if not hasattr(model, "age"):
+        raise SystemExit(f"kgan: {args.model} is not a face-aging model (CAAE)")
+    try:
+        face = kgan.images.load_image(args.input)
+    except OSError as error:
+        raise SystemExit(f"kgan age: cannot read {args.input!r}: {error}")
+    groups = None
+    if args.groups:
+        try:
+            groups = [int(group) for group in args.groups.split(",")]
+        except ValueError:
+            raise SystemExit(f"kgan age: --groups takes comma-separated ints 0-9; got {args.groups!r}")
+    strip = model.age(face, groups=groups, gender=args.gender)
+    colour, _ = kgan.images.split_alpha(face)
+    first = np.repeat(colour, 3, axis=-1) if colour.shape[-1] == 1 else colour
+    kgan.images.save_grid(args.output, np.concatenate([first[None], strip]), columns=len(strip) + 1)
+    print(f"Wrote {args.output}: the face, then ages " + ", ".join(
+        kgan.data.AGE_GROUPS[g] for g in (groups or range(len(strip)))
+    ))
+    return 0
+
+
 def _list(args):
     import kgan
 
@@ -354,6 +382,22 @@ def build_parser():
         "--output-dir", default=".", help="where INPUT_colour.png files go (default: here)"
     )
     colorize.set_defaults(run=_colorize)
+
+    age = commands.add_parser(
+        "age",
+        help="render a face at every age group with a CAAE preset",
+        description="Encodes the face once and renders it at each age group (0-5 ... "
+        "71+); writes a strip: the input face, then one rendering per group.",
+    )
+    age.add_argument("model", help="preset name, directory, URL, or a .keras file")
+    age.add_argument("input", help="a face image (any size; cropped like the training faces)")
+    age.add_argument("-o", "--output", default="strip.png")
+    age.add_argument("--groups", default=None, help="comma-separated age groups 0-9 (default: all)")
+    age.add_argument(
+        "--gender", choices=["male", "female"], default=None,
+        help="default: the gender under which the face reconstructs best",
+    )
+    age.set_defaults(run=_age)
 
     listing = commands.add_parser(
         "list", help="list the presets", description="One line per preset: name, "

@@ -17,6 +17,7 @@ import keras
 import numpy as np
 
 import kgan
+from kgan.models import CAAE
 from kgan.models import ConditionalGAN
 from kgan.models import DCGAN
 from kgan.models import Pix2Pix
@@ -93,12 +94,24 @@ PIX2PIX_VARIANTS = {
     "wgan_gp": dict(loss="wgan_gp"),
     "selu": dict(activation="selu"),
     "selu_wgan_gp": dict(activation="selu", loss="wgan_gp"),
+    # Five times longer (80 epochs of the 1,995 pairs; the paper trains 200).
+    "l1_long": dict(loss="l1", steps=10000),
+    "l1_gan_paper_long": dict(gan_weight=0.01, steps=10000),
 }
 RECIPES.update(
     {f"pix2pix_openmoji_64_{name}": dict(PIX2PIX, **changes) for name, changes in PIX2PIX_VARIANTS.items()}
 )
 # The shipped preset: the variant with the lowest FID (benchmarks/pix2pix_ablation.md).
 RECIPES["pix2pix_openmoji_64"] = RECIPES["pix2pix_openmoji_64_l1"]
+
+# CAAE face aging on the facesjs aging faces (1,200 people x 10 age groups),
+# the official networks at half width; adversarial weights (image, latent)
+# rise over the first 1,000 steps from a plain autoencoder.
+RECIPES["caae_faces_64"] = dict(
+    family="caae", dataset="aging_faces", image_size=64, width=32, discriminator_width=16,
+    batch_size=64, image_adversarial_weight=0.01, latent_adversarial_weight=0.01,
+    total_variation_weight=0.0, warmup_steps=1000, steps=3500,
+)
 
 DATASETS = {
     "fashion_mnist": dict(
@@ -116,6 +129,12 @@ DATASETS = {
         "variants, no flags)",
         license=kgan.data.OPENMOJI_LICENSE,
         attribution=kgan.data.OPENMOJI_ATTRIBUTION,
+    ),
+    "aging_faces": dict(
+        data=f"{kgan.data.FACESJS_SOURCE}: 12,000 64x64 cartoon faces, 1,200 people (seeds "
+        "0-1199) each at the 10 age groups, with age group and gender labels",
+        license=kgan.data.FACESJS_LICENSE,
+        attribution=kgan.data.FACESJS_ATTRIBUTION,
     ),
     "avatars": dict(
         data=f"{kgan.data.AVATAR_SOURCE}: 20,000 64x64 avatars (seed 0) with 40 tags in 8 groups",
@@ -138,6 +157,15 @@ def build(recipe, seed):
             recipe["image_size"], width=recipe["width"], max_width=recipe["max_width"],
             activation=recipe["activation"], loss=recipe["loss"], gan_weight=recipe["gan_weight"],
             upsampling=recipe.get("upsampling", "transpose"), seed=seed,
+        )
+    if recipe["family"] == "caae":
+        return CAAE.create(
+            recipe["image_size"], width=recipe["width"],
+            discriminator_width=recipe["discriminator_width"],
+            image_adversarial_weight=recipe["image_adversarial_weight"],
+            latent_adversarial_weight=recipe["latent_adversarial_weight"],
+            total_variation_weight=recipe["total_variation_weight"],
+            warmup_steps=recipe["warmup_steps"], seed=seed,
         )
     if recipe["family"] == "progan":
         return ProGAN.create(
@@ -171,6 +199,9 @@ def training_images_and_labels(recipe):
     if recipe["dataset"] == "openmoji":  # (line art, colour)
         subset = kgan.data.OPENMOJI_COLORIZATION_SUBSET
         return kgan.data.load_openmoji_pairs(recipe["image_size"], "train", **subset)[:2]
+    if recipe["dataset"] == "aging_faces":  # (faces, (age group, gender))
+        faces = kgan.data.load_aging_faces("train", recipe["image_size"])
+        return faces.images, kgan.data.face_age_labels(faces)
     raise ValueError(f"Unknown dataset {recipe['dataset']!r}")
 
 
@@ -184,7 +215,7 @@ def class_names(recipe):
 
 def training_data(recipe, seed):
     images, labels = training_images_and_labels(recipe)
-    conditional = recipe["family"] in ("cgan", "pix2pix")
+    conditional = recipe["family"] in ("cgan", "pix2pix", "caae")
     return kgan.data.as_dataset(
         images, labels if conditional else None, batch_size=recipe["batch_size"], seed=seed, repeat=True
     )
@@ -195,6 +226,9 @@ def sample_grid(recipe, workdir):
     conditions = None
     if recipe["family"] == "pix2pix":  # the first 64 held-out drawings
         sources = kgan.images.to_float(openmoji_test(recipe).line_art[:64])
+        return kgan.callbacks.SampleGrid(os.path.join(workdir, "samples"), every=2, sources=sources)
+    if recipe["family"] == "caae":  # 8 held-out people, each at every age group
+        sources = aging_test(recipe).images[::25][:8]
         return kgan.callbacks.SampleGrid(os.path.join(workdir, "samples"), every=2, sources=sources)
     if recipe["dataset"] == "avatars":
         conditions = kgan.metrics.reference_labels("avatars")[:64]
@@ -208,8 +242,17 @@ def openmoji_test(recipe):
     return kgan.data.load_openmoji_pairs_uint8(recipe["image_size"], "test", **subset)
 
 
+def aging_test(recipe):
+    return kgan.data.load_aging_faces("test", recipe["image_size"])
+
+
 def final_grid(gan, recipe, grid):
-    """The preset's picture: generated images, or (line art, colorized, truth) rows."""
+    """The preset's picture: generated images, (line art, colorized, truth) rows,
+    or held-out faces followed by their renderings at every age group."""
+    if recipe["family"] == "caae":
+        strips = gan.translate(grid.sources)
+        faces = kgan.images.to_uint8(grid.sources)[:, None]
+        return np.concatenate([faces, strips], axis=1).reshape((-1,) + strips.shape[2:])
     if recipe["family"] != "pix2pix":
         options = {} if grid.conditions is None else {"conditions": grid.conditions}
         return gan.generate(64, seed=0, **options)
@@ -297,7 +340,8 @@ def main(argv=None):
     info = kgan.zoo.save_preset(gan, preset_dir, **metadata)
     print(f"Wrote preset {args.preset}: {kgan.zoo.describe_quality(info['fid'])}")
     grid = final_grid(gan, recipe, sample_grid(recipe, workdir))
-    kgan.images.save_grid(os.path.join(workdir, "preset_seed0.png"), grid, columns=8)
+    columns = 11 if recipe["family"] == "caae" else 8
+    kgan.images.save_grid(os.path.join(workdir, "preset_seed0.png"), grid, columns=columns)
     return 0
 
 

@@ -15,7 +15,8 @@ from kgan.models import DCGAN
 
 def test_help_documents_each_command():
     for command in (
-        "train", "generate", "vary", "morph", "blend", "colorize", "list", "evaluate", "convert"
+        "train", "generate", "vary", "morph", "blend", "colorize", "age", "list", "evaluate",
+        "convert",
     ):
         result = subprocess.run(
             [sys.executable, "-m", "kgan.cli", command, "--help"],
@@ -203,3 +204,36 @@ def test_colorize_keeps_size_and_alpha(tmp_path, capsys):
     DCGAN.create(16, channels=1, latent_dim=8, width=8).save(dcgan_path)
     with pytest.raises(SystemExit, match="not a colorization model"):
         cli.main(["colorize", dcgan_path, str(tmp_path / "grey.png")])
+
+
+def test_age_writes_the_face_and_its_renderings(tmp_path, capsys):
+    from kgan.models import CAAE
+
+    model_path = str(tmp_path / "caae.keras")
+    model = CAAE.create(16, latent_dim=10, width=4, discriminator_width=4)
+    model.save(model_path)
+    face = np.random.default_rng(0).integers(0, 256, (24, 24, 3), dtype=np.uint8)
+    Image.fromarray(face).save(tmp_path / "face.png")
+    out = tmp_path / "strip.png"
+    assert cli.main(["age", model_path, str(tmp_path / "face.png"), "-o", str(out)]) == 0
+    strip = np.asarray(Image.open(out))
+    assert strip.shape == (24 + 4, 11 * 24 + 12 * 2, 3)  # the face, then 10 ages
+    np.testing.assert_array_equal(strip[2:26, 2:26], face)
+    expected = model.age(face, groups=[0])[0]
+    np.testing.assert_array_equal(strip[2:26, 28:52], expected)
+    assert "ages 0-5, 6-10" in capsys.readouterr().out
+    assert cli.main([
+        "age", model_path, str(tmp_path / "face.png"), "-o", str(out), "--groups", "2,9",
+        "--gender", "female",
+    ]) == 0
+    strip = np.asarray(Image.open(out))
+    assert strip.shape == (28, 3 * 24 + 4 * 2, 3)
+    np.testing.assert_array_equal(strip[2:26, 54:78], model.age(face, groups=[9], gender=1)[0])
+    with pytest.raises(SystemExit, match="--groups"):
+        cli.main(["age", model_path, str(tmp_path / "face.png"), "--groups", "old"])
+    with pytest.raises(SystemExit, match="cannot read"):
+        cli.main(["age", model_path, str(tmp_path / "missing.png")])
+    dcgan_path = str(tmp_path / "dcgan.keras")
+    DCGAN.create(16, channels=1, latent_dim=8, width=8).save(dcgan_path)
+    with pytest.raises(SystemExit, match="not a face-aging model"):
+        cli.main(["age", dcgan_path, str(tmp_path / "face.png")])

@@ -461,6 +461,31 @@ class CAAE(GAN):
         flat = errors.reshape(len(errors), -1).argmin(axis=1)
         return np.stack(np.unravel_index(flat, errors.shape[1:]), axis=1).astype("int32")
 
+    def translate(self, faces, groups=None, genders=None, batch_size=64):
+        """Float faces at every requested age group: the uint8 form of `age`.
+
+        Args:
+            faces: float32 `[N, S, S, C]` in [-1, 1].
+            groups: age-group indices (None: all).
+            genders: ints `[N]` (or one int); None: each face's best
+                reconstruction (`estimate_labels`).
+            batch_size: images per forward pass.
+
+        Returns:
+            uint8 `[N, len(groups), S, S, C]`.
+        """
+        faces = np.asarray(faces, dtype="float32")
+        groups = self._groups(groups)
+        genders = self._genders(genders, faces, batch_size)
+        latents = self.encode(faces, batch_size)
+        rendered = self.render(
+            np.repeat(latents, len(groups), axis=0),
+            np.tile(groups, len(faces)),
+            np.repeat(genders, len(groups)),
+            batch_size,
+        )
+        return rendered.reshape((len(faces), len(groups)) + self.image_shape)
+
     def age(self, faces, groups=None, gender=None, batch_size=64):
         """Each face rendered at each requested age group (encoded once).
 
@@ -486,19 +511,11 @@ class CAAE(GAN):
         items, single = image_utils.as_image_list(faces)
         channels = self.image_shape[-1]
         inputs = [image_utils.as_channels(face, channels, i)[0] for i, face in enumerate(items)]
-        groups = list(range(self.age_groups)) if groups is None else [int(g) for g in np.atleast_1d(groups)]
         if not inputs:
-            return np.zeros((0, len(groups)) + self.image_shape, dtype="uint8")
+            return np.zeros((0, len(self._groups(groups))) + self.image_shape, dtype="uint8")
         size = self.image_shape[:2]
         floats = image_utils.to_float(np.stack([image_utils.resize(face, *size) for face in inputs]))
-        genders = self._genders(gender, floats, batch_size)
-        latents = self.encode(floats, batch_size)
-        rendered = self.render(
-            np.repeat(latents, len(groups), axis=0),
-            np.tile(groups, len(inputs)),
-            np.repeat(genders, len(groups)),
-            batch_size,
-        ).reshape((len(inputs), len(groups)) + self.image_shape)
+        rendered = self.translate(floats, groups, gender, batch_size)
         results = [
             np.stack([image_utils.resize(image, *face.shape[:2]) for image in strip])
             for strip, face in zip(rendered, inputs)
@@ -506,6 +523,11 @@ class CAAE(GAN):
         if single:
             return results[0]
         return np.stack(results) if isinstance(faces, np.ndarray) else results
+
+    def _groups(self, groups):
+        if groups is None:
+            return list(range(self.age_groups))
+        return [int(g) for g in np.atleast_1d(groups)]
 
     def _genders(self, gender, floats, batch_size):
         if gender is None:

@@ -92,6 +92,11 @@ def test_bundled_presets_load_and_state_their_fid(name):
         coloured = model.colorize(np.full((4, 40, 40, 1), 255, np.uint8))
         assert coloured.dtype == np.uint8 and coloured.shape == (4, 40, 40, 3)
         return
+    if hasattr(model, "age"):  # CAAE: a face of any size at every age group
+        strip = model.age(np.full((40, 40, 3), 200, np.uint8), gender="female")
+        assert strip.dtype == np.uint8 and strip.shape == (10, 40, 40, 3)
+        for key in ("aging_accuracy", "reconstruction_l1"):
+            assert key in info["fid"], key
     # Class-conditional presets need classes; grouped tags are drawn from the seed.
     ungrouped = hasattr(model, "tag_names") and model.tag_groups is None
     options = {"conditions": np.arange(4) % model.condition_dim} if ungrouped else {}
