@@ -1,7 +1,11 @@
 """Quality metrics: FID and KID over batches, with a pluggable feature network;
 tag fidelity and identity for tag-conditioned models; L1, PSNR and colourfulness
-for image translation."""
+for image translation; aging accuracy, identity and FID for face aging."""
 
+from kgan.metrics.aging import AgeClassifier
+from kgan.metrics.aging import age_classifier
+from kgan.metrics.aging import evaluate_aging
+from kgan.metrics.aging import group_accuracy
 from kgan.metrics.distances import FeatureStatistics
 from kgan.metrics.distances import frechet_distance
 from kgan.metrics.distances import kernel_distance

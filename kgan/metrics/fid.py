@@ -167,7 +167,32 @@ def evaluate_on(model, dataset, samples=10000, seed=0, batch_size=256):
     (pix2pix) on the held-out OpenMoji drawings at its size, one colouring per
     drawing (`kgan.data.OPENMOJI_COLORIZATION_SUBSET`), with
     `kgan.metrics.evaluate_translation` and emoji-classifier features.
+    `"aging_faces"` measures a face-aging model (CAAE) on the held-out aging
+    faces at its size (the test split: 200 people at 10 ages, in identity
+    order; `samples` caps the faces, so a multiple of 10 keeps whole people),
+    each rendered at every age group, with `kgan.metrics.evaluate_aging`, the
+    shipped age classifier and its features; its `floor` is the FID of as many
+    training faces as renderings (at most 12,000) against the test faces.
     """
+    if dataset == "aging_faces":
+        from kgan.data import load_aging_faces_uint8
+        from kgan.metrics import aging
+
+        size = model.image_shape[0]
+        test = load_aging_faces_uint8("test", image_size=size)
+        train = load_aging_faces_uint8("train", image_size=size)
+        classifier = aging.age_classifier()
+        result = aging.evaluate_aging(
+            model, test.images, test.age_groups, test.genders, test.identities,
+            classifier, classifier.features(), floor_faces=train.images,
+            max_faces=samples, seed=seed, batch_size=batch_size,
+        )
+        result.update(
+            reference="aging faces test split (held-out people, every age group)",
+            floor_from="training faces vs test faces",
+            dataset=dataset,
+        )
+        return result
     if dataset == "openmoji":
         from kgan.data import OPENMOJI_COLORIZATION_SUBSET
         from kgan.data import load_openmoji_pairs_uint8
