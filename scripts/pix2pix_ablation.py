@@ -39,6 +39,10 @@ LABELS = {
     "wgan_gp": "L1 + WGAN-GP, lambda 1",
     "selu": "SELU, L1 + GAN, lambda 1",
     "selu_wgan_gp": "SELU, L1 + WGAN-GP, lambda 1",
+    "l1_long": "L1 only, 10,000 steps",
+    "l1_gan_paper_long": "L1 + GAN, lambda 0.01, 10,000 steps",
+    "l1_long_more": "L1 only, 10,000 steps + 2,000 more",
+    "l1_long_then_gan": "L1 only, 10,000 steps + 2,000 of L1 + GAN, lambda 0.01",
 }
 
 
@@ -65,7 +69,7 @@ def write_outputs(results):
     lines = [
         f"OpenMoji test drawings ({first['samples']} pairs, 64x64, one colouring per drawing: "
         f"no skin-tone variants, no flags), {recipe['steps']} steps "
-        f"of batch {recipe['batch_size']}, U-Net width {recipe['width']}-{recipe['max_width']}; "
+        f"of batch {recipe['batch_size']} unless the row says otherwise, U-Net width {recipe['width']}-{recipe['max_width']}; "
         "FID with emoji_classifier/128 features against the true colours.",
         "",
         f"| variant | L1 (of 255 levels) | PSNR dB | colourfulness (real {first['colourfulness_real']:.1f}) "
