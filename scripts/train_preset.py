@@ -116,6 +116,7 @@ RECIPES["caae_faces_64"] = dict(
     family="caae", dataset="aging_faces", image_size=64, width=32, discriminator_width=16,
     batch_size=64, image_adversarial_weight=0.01, latent_adversarial_weight=0.01,
     total_variation_weight=0.0, warmup_steps=1000, steps=3500,
+    preset_optimizer=False,  # weights only: 22 MB instead of 103 with the four Adams
 )
 
 DATASETS = {
@@ -346,6 +347,8 @@ def main(argv=None):
         )
     metadata = dict(DATASETS[recipe["dataset"]], dataset=recipe["dataset"], fid=quality, training=training)
     preset_dir = args.preset_dir or os.path.join(PRESETS_DIR, args.preset)
+    if not recipe.get("preset_optimizer", True):  # users compile before fine-tuning
+        gan = keras.models.load_model(checkpoint, compile=False)
     info = kgan.zoo.save_preset(gan, preset_dir, **metadata)
     print(f"Wrote preset {args.preset}: {kgan.zoo.describe_quality(info['fid'])}")
     grid = final_grid(gan, recipe, sample_grid(recipe, workdir))
