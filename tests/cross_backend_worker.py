@@ -184,7 +184,7 @@ def build(name):
         )
     elif name == "caae":  # every loss term on; the warm-up is at 0, 1/2 and 1
         gan = FixedCAAE.create(
-            SIZE, channels=1, latent_dim=LATENT, width=4, discriminator_width=4,
+            SIZE, channels=1, latent_dim=LATENT, width=8, discriminator_width=4,
             image_adversarial_weight=0.5, latent_adversarial_weight=0.5,
             total_variation_weight=0.1, warmup_steps=2,
         )

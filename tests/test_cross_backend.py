@@ -56,6 +56,12 @@ def results(tmp_path_factory):
     return loaded
 
 
+# CAAE on JAX: TensorFlow and PyTorch (both oneDNN) agree within 1e-5, JAX's XLA
+# convolutions (5x5, with BatchNorm) round differently, and Adam's first steps
+# magnify that on weights whose gradients are near zero: up to ~1.5e-3 relative.
+TOLERANCE = {("caae", "jax"): 3e-3}
+
+
 def relative_error(a, b):
     return np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-12)
 
@@ -78,7 +84,9 @@ def test_three_steps_agree(results, model, other):
             assert a.shape == (3, columns.get(model, 2))
             np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6, err_msg=key)
         else:
-            assert relative_error(a, b) < 1e-4, (key, relative_error(a, b))
+            assert relative_error(a, b) < TOLERANCE.get((model, other), 1e-4), (
+                key, relative_error(a, b)
+            )
 
 
 def test_weights_really_moved(results):

@@ -168,8 +168,8 @@ def caae_image_discriminator(
     age, gender = _label_inputs(age_groups, genders)
     x = images
     for level in range(4):
-        x = keras.layers.Conv2D(
-            width * 2**level, 5, strides=2, padding="same", name=f"conv{level}"
+        x = keras.layers.Conv2D(  # no bias: BatchNorm removes it (its gradient is 0)
+            width * 2**level, 5, strides=2, padding="same", use_bias=False, name=f"conv{level}"
         )(x)
         x = keras.layers.BatchNormalization(name=f"conv{level}_bn")(x)
         x = keras.layers.ReLU(name=f"conv{level}_relu")(x)
@@ -197,7 +197,7 @@ def caae_latent_discriminator(latent_dim=LATENT_DIM, widths=(64, 32, 16), name="
     latents = keras.Input((latent_dim,), name="latents")
     x = latents
     for index, units in enumerate(widths):
-        x = keras.layers.Dense(units, name=f"dense{index}")(x)
+        x = keras.layers.Dense(units, use_bias=False, name=f"dense{index}")(x)
         x = keras.layers.BatchNormalization(name=f"dense{index}_bn")(x)
         x = keras.layers.ReLU(name=f"dense{index}_relu")(x)
     logits = keras.layers.Dense(1, name="logits")(x)
