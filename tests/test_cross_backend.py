@@ -56,10 +56,11 @@ def results(tmp_path_factory):
     return loaded
 
 
-# CAAE on JAX: TensorFlow and PyTorch (both oneDNN) agree within 1e-5, JAX's XLA
-# convolutions (5x5, with BatchNorm) round differently, and Adam's first steps
-# magnify that on weights whose gradients are near zero: up to ~1.5e-3 relative.
-TOLERANCE = {("caae", "jax"): 3e-3}
+# CAAE's step magnifies float32 rounding more than the others: the order of
+# reductions (oneDNN vs XLA convolutions, even the thread count) moves its 3-step
+# results by up to ~1.5e-3 relative, mostly biases whose gradients are near zero,
+# where Adam's first steps turn rounding into updates. Within 3e-3 on every pair.
+TOLERANCE = {("caae", "jax"): 3e-3, ("caae", "torch"): 3e-3}
 
 
 def relative_error(a, b):
