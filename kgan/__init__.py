@@ -11,3 +11,21 @@ from kgan import losses  # noqa: F401
 from kgan import metrics  # noqa: F401
 from kgan import models  # noqa: F401
 from kgan import zoo  # noqa: F401
+from kgan.distribution import available_devices  # noqa: F401
+from kgan.distribution import distribute  # noqa: F401
+from kgan.distribution import virtual_cpu_devices  # noqa: F401
+
+__all__ = [
+    "backend",
+    "callbacks",
+    "data",
+    "images",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "zoo",
+    "available_devices",
+    "distribute",
+    "virtual_cpu_devices",
+]

@@ -1,6 +1,7 @@
 """The `kgan` command: list, generate, vary, morph, blend, train, evaluate and convert."""
 
 import argparse
+import contextlib
 import os
 import sys
 
@@ -31,6 +32,31 @@ def _tag_names(name):
 
 
 def _train(args):
+    """`kgan train`: on one device, or data-parallel with --devices N."""
+    if args.devices is None:
+        if args.virtual_cpu:
+            raise SystemExit("kgan: --virtual-cpu needs --devices N")
+        return _train_on_devices(args)
+    import kgan
+
+    if args.devices < 1:
+        raise SystemExit(f"kgan: --devices must be >= 1; received {args.devices}")
+    if args.batch_size % args.devices:
+        raise SystemExit(
+            f"kgan: --batch-size {args.batch_size} does not split over {args.devices} "
+            "devices: use a multiple of --devices (the batch size is the global batch)"
+        )
+    with contextlib.ExitStack() as stack:
+        try:  # torch, too few devices, a CPU that cannot be split any more
+            if args.virtual_cpu:
+                kgan.virtual_cpu_devices(args.devices)
+            stack.enter_context(kgan.distribute(args.devices))
+        except (NotImplementedError, RuntimeError, ValueError) as error:
+            raise SystemExit(f"kgan: --devices: {error}")
+        return _train_on_devices(args)
+
+
+def _train_on_devices(args):
     import keras
 
     import kgan
@@ -300,6 +326,19 @@ def build_parser():
         default=None,
         help="cgan: weight of an auxiliary tag classifier on D (AC-GAN), which makes G draw "
         "the requested tags more faithfully (default 0: off)",
+    )
+    train.add_argument(
+        "--devices",
+        type=int,
+        default=None,
+        help="train data-parallel on N devices (GPUs, else CPUs), splitting each batch "
+        "of --batch-size over them; jax and tensorflow backends",
+    )
+    train.add_argument(
+        "--virtual-cpu",
+        action="store_true",
+        help="with --devices N on a CPU-only machine: split the CPU into N virtual "
+        "devices (for testing: they share the cores, so no speed-up)",
     )
     train.add_argument("--samples", type=int, default=64, help="images per sample grid")
     train.add_argument(

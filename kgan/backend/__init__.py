@@ -14,6 +14,23 @@ backend-neutral.
   `step_fn(data) -> logs` under the backend's trainer; on JAX this is the adapter
   from `train_step(state, data)` to stateful code.
 - `no_grad()`: a context in which no gradient graph is recorded.
+
+Data parallelism (`kgan.distribute`):
+
+- `list_devices()`: the devices a data-parallel step can use, as
+  `"gpu:0"`-style names (accelerators if any, else CPUs).
+- `split_cpu(n)`: splits the host CPU into `n` virtual devices (testing).
+- `data_parallel(devices)`: a context in which models are created, compiled
+  and fitted data-parallel over `devices` (JAX: `keras.distribution.
+  DataParallel`; TensorFlow: `tf.distribute.MirroredStrategy`; torch: an
+  error, Keras's torch backend has no distribution API).
+- `num_replicas(model=None)`: how many devices share each batch.
+- `replica_noise(draw, shape)`: noise of `shape` for this replica, such that
+  the replicas together draw the noise of the single-device step.
+- `global_batch_size(batch_size)`: the step's whole batch size, given the
+  batch size a step sees (they differ in a TensorFlow replica).
+- `check_distributed(model)`: raises a clear error when a data-parallel scope
+  is active but `model` was created outside it.
 """
 
 import importlib
@@ -36,6 +53,13 @@ input_gradient = _impl.input_gradient
 apply_gradients = _impl.apply_gradients
 run_train_step = _impl.run_train_step
 no_grad = _impl.no_grad
+list_devices = _impl.list_devices
+split_cpu = _impl.split_cpu
+data_parallel = _impl.data_parallel
+num_replicas = _impl.num_replicas
+replica_noise = _impl.replica_noise
+check_distributed = _impl.check_distributed
+global_batch_size = _impl.global_batch_size
 
 __all__ = [
     "BACKEND",
@@ -44,4 +68,11 @@ __all__ = [
     "apply_gradients",
     "run_train_step",
     "no_grad",
+    "list_devices",
+    "split_cpu",
+    "data_parallel",
+    "num_replicas",
+    "replica_noise",
+    "check_distributed",
+    "global_batch_size",
 ]

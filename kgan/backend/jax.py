@@ -113,3 +113,74 @@ def run_train_step(model, step_fn, state, data):
 def no_grad():
     """JAX records no gradient graph outside `jax.grad`: nothing to do."""
     return contextlib.nullcontext()
+
+
+# ------------------------------------------------------------ data parallel
+def list_devices():
+    """The devices a data-parallel step can use: GPUs or TPUs, else CPUs."""
+    return keras.distribution.list_devices()
+
+
+def split_cpu(n):
+    """Splits the host CPU into `n` virtual devices (before JAX starts)."""
+    try:
+        jax.config.update("jax_num_cpu_devices", int(n))
+    except RuntimeError as error:  # the CPU backend is already running
+        raise RuntimeError(
+            f"Cannot split the CPU into {n} virtual devices: JAX has already "
+            "started its CPU backend. Call kgan.virtual_cpu_devices() before "
+            "any computation, or set XLA_FLAGS=--xla_force_host_platform_"
+            f"device_count={n} before starting Python."
+        ) from error
+
+
+@contextlib.contextmanager
+def data_parallel(devices):
+    """`keras.distribution.DataParallel` over `devices` for the block.
+
+    Variables created inside are replicated on every device and `fit` splits
+    each batch along its first axis; the whole step is one SPMD program, so
+    losses, their gradients and BatchNorm statistics are over the global batch.
+    """
+    distribution = keras.distribution.DataParallel(devices=list(devices))
+    with distribution.scope():
+        yield distribution
+
+
+def num_replicas(model=None):
+    """How many devices share each batch under the current distribution."""
+    distribution = keras.distribution.distribution()
+    if distribution is None:
+        return 1
+    mesh = distribution.device_mesh
+    return int(mesh.shape[list(mesh.axis_names).index(distribution.batch_dim_name)])
+
+
+def global_batch_size(batch_size):
+    """The batch size of the whole step: SPMD sees the global batch."""
+    return batch_size
+
+
+def replica_noise(draw, shape):
+    """`draw(shape)`: one SPMD program draws the global batch's noise."""
+    return draw(shape)
+
+
+def _created_outside(model):
+    return ValueError(
+        f"{model.name} was created outside the data-parallel scope it is being "
+        "fitted in, so its weights are not on the scope's devices. Create the "
+        "model and call compile() inside `with kgan.distribute(...)`, then fit "
+        "it there."
+    )
+
+
+def check_distributed(model):
+    """Raises if a distribution is active but `model` was built outside it."""
+    distribution = keras.distribution.distribution()
+    if distribution is None or num_replicas() == 1:
+        return
+    for variable in model.variables:
+        value = variable._value  # no cleared-value error mid-fit
+        if value is not None and isinstance(value.sharding, jax.sharding.SingleDeviceSharding):
+            raise _created_outside(model)

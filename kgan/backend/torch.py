@@ -45,3 +45,48 @@ def run_train_step(model, step_fn, data):
 def no_grad():
     """A context in which torch records no autograd graph."""
     return torch.no_grad()
+
+
+# ------------------------------------------------------------ data parallel
+NO_DATA_PARALLEL = (
+    "Data-parallel training is not available on the torch backend: Keras's "
+    "distribution API (keras.distribution) supports JAX only and Keras's "
+    "torch trainer runs on one device. Train on several devices with "
+    "KERAS_BACKEND=jax (keras.distribution.DataParallel) or "
+    "KERAS_BACKEND=tensorflow (tf.distribute.MirroredStrategy); the weights "
+    "load on torch afterwards."
+)
+
+
+def list_devices():
+    """Devices torch could use (data parallelism itself is unavailable)."""
+    if torch.cuda.is_available():
+        return [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    return ["cpu:0"]
+
+
+def split_cpu(n):
+    raise NotImplementedError(NO_DATA_PARALLEL)
+
+
+def data_parallel(devices):
+    raise NotImplementedError(NO_DATA_PARALLEL)
+
+
+def num_replicas(model=None):
+    """Always 1: kgan trains on one device on torch."""
+    return 1
+
+
+def global_batch_size(batch_size):
+    """The batch size of the step: one device."""
+    return batch_size
+
+
+def replica_noise(draw, shape):
+    """`draw(shape)`: one device."""
+    return draw(shape)
+
+
+def check_distributed(model):
+    """Nothing to check: kgan trains on one device on torch."""

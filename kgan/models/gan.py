@@ -142,14 +142,21 @@ class GAN(keras.Model):
         return self.discriminator([images, *inputs] if inputs else images, training=True)
 
     # ------------------------------------------------------------------ noise
+    # Training noise has the batch as its first axis. Under data parallelism
+    # (kgan.distribute) each replica gets its rows of the global batch's noise.
     def random_normal(self, shape):
         """N(0, 1) noise from the model's seed generator (used by steps)."""
-        return keras.random.normal(shape, seed=self.seed_generator)
+        return backend.replica_noise(
+            lambda s: keras.random.normal(s, seed=self.seed_generator), shape
+        )
 
     def random_uniform(self, shape, minval=0.0, maxval=1.0):
         """Uniform noise from the model's seed generator (used by steps)."""
-        return keras.random.uniform(
-            shape, minval=minval, maxval=maxval, seed=self.seed_generator
+        return backend.replica_noise(
+            lambda s: keras.random.uniform(
+                s, minval=minval, maxval=maxval, seed=self.seed_generator
+            ),
+            shape,
         )
 
     def sample_latents(self, batch_size):
@@ -330,7 +337,9 @@ class GAN(keras.Model):
         """Trains the GAN on images in [-1, 1] (see `keras.Model.fit`).
 
         The data is checked before any step runs; a NaN or infinite loss
-        stops training with `kgan.callbacks.TrainingDiverged`.
+        stops training with `kgan.callbacks.TrainingDiverged`. Inside
+        `kgan.distribute(n)` the batch size is the global batch, split over
+        the `n` devices (it must be a multiple of `n`).
 
         Args:
             x: float images `[N, H, W, C]` in [-1, 1] (NumPy), or a dataset
@@ -342,10 +351,12 @@ class GAN(keras.Model):
         Returns:
             The `keras.callbacks.History`.
         """
+        backend.check_distributed(self)
         images, conditions = peek_batch(x, y)
         if images is not None:
             check_images(images, self.input_image_shape, name="x")
             self.check_conditions(conditions)
+            self._check_batch_splits(x, images, batch_size)
         callbacks = [StopOnNaN()] + list(callbacks or [])
         if isinstance(x, ArrayDataset) and x.repeat:
             if kwargs.get("steps_per_epoch") is None:
@@ -358,6 +369,26 @@ class GAN(keras.Model):
         return super().fit(
             x, y, batch_size=batch_size, epochs=epochs, callbacks=callbacks, **kwargs
         )
+
+    def _check_batch_splits(self, x, images, batch_size):
+        """Under data parallelism each batch must split evenly over the devices."""
+        replicas = backend.num_replicas(self)
+        if replicas == 1:
+            return
+        if hasattr(x, "shape") and hasattr(x, "dtype"):  # arrays: fit batches them
+            size = batch_size or 32
+            sizes = {min(size, len(images)), len(images) % size or size}
+        else:
+            sizes = {len(images)}
+        for size in sorted(sizes):
+            if size % replicas:
+                raise ValueError(
+                    f"Training on {replicas} devices splits every batch into "
+                    f"{replicas} equal parts. Received a batch of {size} images "
+                    f"(batch_size={batch_size}, {len(images)} images). Use a "
+                    f"batch size that is a multiple of {replicas} (and drop "
+                    "the last partial batch)."
+                )
 
     def check_conditions(self, conditions):
         """Conditional subclasses check the width of their conditions here."""

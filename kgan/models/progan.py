@@ -15,6 +15,7 @@ import keras
 from keras import ops
 
 from kgan import augment as augmentation
+from kgan import backend
 from kgan import losses
 from kgan.layers import Downsample2D
 from kgan.layers import EqualizedConv2D
@@ -550,11 +551,13 @@ class ProGAN(GAN):
     def gan_step(self, images, conditions=None):
         resolution = self.stage_resolution or self.generator.resolution
         batch_size = ops.shape(images)[0]
+        # Images of the whole step (all devices under kgan.distribute).
+        step_images = backend.global_batch_size(batch_size)
         lod = self.lod_at(self.images_seen, resolution)
         for network in (self.generator, self.discriminator, self.generator_ema):
             network.lod.assign(lod)
         if resolution > 4:
-            first_step = self.images_seen < self.fade_start(resolution) + batch_size
+            first_step = self.images_seen < self.fade_start(resolution) + step_images
             self._reset_optimizers(1 - ops.cast(first_step, "int32"))
 
         reals = images
@@ -599,7 +602,7 @@ class ProGAN(GAN):
         for average, weight in zip(self.generator_ema.weights, generator.weights):
             if weight.trainable:
                 average.assign(weight + (average - weight) * self.ema_beta)
-        self.images_seen.assign_add(ops.cast(batch_size, "int32"))
+        self.images_seen.assign_add(ops.cast(step_images, "int32"))
         return {"d_loss": d_loss, "g_loss": g_loss, "gradient_penalty": penalty}
 
     # -------------------------------------------------------------------- fit
