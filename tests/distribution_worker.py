@@ -23,7 +23,11 @@ from keras import layers  # noqa: E402
 from keras import ops  # noqa: E402
 
 from kgan import backend  # noqa: E402
+from kgan.models import CAAE  # noqa: E402
 from kgan.models import DCGAN  # noqa: E402
+from kgan.models import ConditionalGAN  # noqa: E402
+from kgan.models import Pix2Pix  # noqa: E402
+from kgan.models import ProGAN  # noqa: E402
 from kgan.models import WGANGP  # noqa: E402
 from kgan.models import dcgan_discriminator  # noqa: E402
 from kgan.models import dcgan_generator  # noqa: E402
@@ -158,6 +162,54 @@ def uneven_batch_error(images):
     return ""
 
 
+def other_families(images):
+    """Per-step losses of the other families, 2 steps data-parallel on 4 devices.
+
+    Their equality with one device follows from the same mechanisms as
+    DCGAN's and WGAN-GP's (losses, gradients, noise); this checks that each
+    family's step runs under the distribution and keeps its counters global.
+    """
+    rng = np.random.default_rng(6)
+    n = len(images)
+    tags = np.zeros((n, 4), "float32")
+    tags[np.arange(n), rng.integers(0, 4, n)] = 1.0
+    families = {
+        "cgan": (
+            lambda: ConditionalGAN.create(
+                SIZE, 1, tag_names=[f"t{i}" for i in range(4)], latent_dim=LATENT,
+                width=8, embedding_dim=8, residual_blocks=1,
+            ),
+            images, tags,
+        ),
+        "progan": (
+            lambda: ProGAN.create(
+                8, channels=1, latent_dim=LATENT, fmap_base=32, fmap_max=8,
+                stable_images=BATCH, fade_images=4 * BATCH,
+            ),
+            images[:, ::2, ::2], None,
+        ),
+        "pix2pix": (
+            lambda: Pix2Pix.create(SIZE, width=4, max_width=8, discriminator_layers=2),
+            images, np.concatenate([images, -images, images], axis=-1),
+        ),
+        "caae": (
+            lambda: CAAE.create(SIZE, channels=1, latent_dim=LATENT, width=8, discriminator_width=4),
+            images, np.stack([np.arange(n) % 10, np.arange(n) % 2], axis=1).astype("int32"),
+        ),
+    }
+    results = {}
+    for name, (make, x, y) in families.items():
+        with kgan.distribute(DEVICES):
+            gan = make()
+            gan.compile()
+            history = gan.fit(x, y, batch_size=BATCH, epochs=1, shuffle=False, verbose=0)
+        results[f"family/{name}/logs"] = np.array([history.history[k][-1] for k in gan.loss_names])
+        results[f"family/{name}/steps"] = np.array(int(ops.convert_to_numpy(gan.optimizer.iterations)))
+        if name == "progan":
+            results[f"family/{name}/images_seen"] = np.array(int(ops.convert_to_numpy(gan.images_seen)))
+    return results
+
+
 # JAX: one SPMD program, BatchNorm statistics over the global batch: every
 # case matches. TensorFlow: BatchNorm statistics per replica, so "dcgan"
 # (BatchNorm in G and D) differs and the exact cases are BatchNorm-free.
@@ -173,6 +225,7 @@ def main(output_path, *cases):
         "devices": np.array(kgan.available_devices()),
         "uneven_batch_error": np.array(uneven_batch_error(images)),
     }
+    results.update(other_families(images))
     for case in cases or CASES[backend.BACKEND]:
         for key, value in train(case, images).items():
             results[f"{case}/single/{key}"] = value

@@ -108,6 +108,15 @@ def test_tensorflow_batchnorm_uses_per_replica_statistics(results):
 
 
 @needs_distribution
+@pytest.mark.parametrize("family", ["cgan", "progan", "pix2pix", "caae"])
+def test_every_family_trains_data_parallel(results, family):
+    assert np.all(np.isfinite(results[f"family/{family}/logs"]))
+    assert int(results[f"family/{family}/steps"]) == 2  # global steps
+    if family == "progan":
+        assert int(results["family/progan/images_seen"]) == 2 * 8  # global images
+
+
+@needs_distribution
 def test_a_batch_that_does_not_split_is_refused(results):
     message = str(results["uneven_batch_error"])
     assert "4 devices" in message and "batch of 6 images" in message

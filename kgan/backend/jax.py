@@ -16,6 +16,8 @@ import contextlib
 import jax
 import keras
 
+from kgan.backend._common import created_outside_error
+
 # The variables mapped by each open scope, innermost last. An inner scope must
 # map all of them: a variable missing from the innermost scope reads its own
 # stored value (cleared during `fit`), not the traced value of an outer scope.
@@ -166,14 +168,6 @@ def replica_noise(draw, shape):
     return draw(shape)
 
 
-def _created_outside(model):
-    return ValueError(
-        f"{model.name} was created outside the data-parallel scope it is being "
-        "fitted in, so its weights are not on the scope's devices. Create the "
-        "model and call compile() inside `with kgan.distribute(...)`, then fit "
-        "it there."
-    )
-
 
 def check_distributed(model):
     """Raises if a distribution is active but `model` was built outside it."""
@@ -183,4 +177,4 @@ def check_distributed(model):
     for variable in model.variables:
         value = variable._value  # no cleared-value error mid-fit
         if value is not None and isinstance(value.sharding, jax.sharding.SingleDeviceSharding):
-            raise _created_outside(model)
+            raise created_outside_error(model)

@@ -15,6 +15,8 @@ import contextlib
 import keras
 import tensorflow as tf
 
+from kgan.backend._common import created_outside_error
+
 
 def value_and_gradients(loss_fn, variables):
     """`loss_fn() -> (loss, aux)`; returns `((loss, aux), gradients)`."""
@@ -172,16 +174,8 @@ def replica_noise(draw, shape):
     return tf.gather(values, context.replica_id_in_sync_group)
 
 
-def _created_outside(model):
-    return ValueError(
-        f"{model.name} was created outside the data-parallel scope it is being "
-        "fitted in, so its weights are not on the scope's devices. Create the "
-        "model and call compile() inside `with kgan.distribute(...)`, then fit "
-        "it there."
-    )
-
 
 def check_distributed(model):
     """Raises if a strategy is active but `model` was built outside it."""
     if tf.distribute.has_strategy() and getattr(model, "_distribute_strategy", None) is None:
-        raise _created_outside(model)
+        raise created_outside_error(model)
