@@ -12,7 +12,6 @@ callable returning U(0, 1) noise, e.g. `GAN.random_uniform`, so training stays
 reproducible from the model's seed.
 """
 
-import keras
 from keras import ops
 
 POLICIES = ("color", "translation", "cutout")

@@ -76,6 +76,14 @@ RECIPES = {
         fmap_base=512, fmap_max=64, batch_size=16, fade_images=12000, stable_images=12000,
         augment="color,translation,cutout", steps=9000,
     ),
+    # The 20,000 training avatars: one face layout in many styles, which a small
+    # ProGAN can learn on one CPU core. 10,000 images a phase to 64x64 (5,625
+    # steps), then 2,375 more steps at 64x64.
+    "progan_avatars_64": dict(
+        family="progan", dataset="avatars", image_size=64, channels=3, latent_dim=128,
+        fmap_base=512, fmap_max=64, batch_size=16, fade_images=10000, stable_images=10000,
+        steps=8000,
+    ),
 }
 
 # pix2pix colorization: the paints_tf ablation (scripts/pix2pix_ablation.py
@@ -236,7 +244,7 @@ def sample_grid(recipe, workdir):
     if recipe["family"] == "caae":  # 8 held-out people, each at every age group
         sources = aging_test(recipe).images[::25][:8]
         return kgan.callbacks.SampleGrid(os.path.join(workdir, "samples"), every=2, sources=sources)
-    if recipe["dataset"] == "avatars":
+    if recipe["dataset"] == "avatars" and recipe["family"] == "cgan":
         conditions = kgan.metrics.reference_labels("avatars")[:64]
     elif recipe["family"] == "cgan":
         conditions = np.arange(64) // 8 % len(class_names(recipe))
