@@ -11,8 +11,8 @@ DEMO_DIR ?= runs/demo
 
 install:
 	@if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || \
-		! dpkg -s libcairo2 >/dev/null 2>&1; then \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq dataset-fashion-mnist libcairo2; \
+		! dpkg -s libcairo2 >/dev/null 2>&1 || ! dpkg -s chromium >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq dataset-fashion-mnist libcairo2 chromium; \
 	fi
 	$(PYTHON) -m pip install -q -e ".[test]"
 	$(PYTHON) -m pip install -q --no-deps gan-face-generate==1.1.1

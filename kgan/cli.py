@@ -1,4 +1,4 @@
-"""The `kgan` command: list, generate, vary, morph, blend, train, evaluate and convert."""
+"""The `kgan` command: list, generate, vary, morph, blend, serve, train, evaluate and convert."""
 
 import argparse
 import contextlib
@@ -206,6 +206,19 @@ def _blend(args):
     )
 
 
+def _serve(args):
+    from kgan import serve
+
+    model = _conditional(args.model)
+    try:
+        serve.serve(model, args.host, args.port, name=args.model)
+    except ValueError as error:  # tags without groups
+        raise SystemExit(f"kgan serve: {error}")
+    except OSError as error:  # the port is taken, the host is not ours
+        raise SystemExit(f"kgan serve: cannot listen on {args.host}:{args.port}: {error}")
+    return 0
+
+
 def _colorize(args):
     import kgan
 
@@ -407,6 +420,18 @@ def build_parser():
     blend.add_argument("--tags", default="", help="comma-separated tags")
     blend.add_argument("-o", "--output", default="blend.png")
     blend.set_defaults(run=_blend)
+
+    serve = commands.add_parser(
+        "serve",
+        help="the Girl Friend Factory page: a local web demo of a tag-conditioned preset",
+        description="Serves one page and its JSON API: pick tags and generate faces, keep "
+        "favourites (in the browser) with shareable links and PNGs, vary, morph and blend "
+        "them. Open the printed URL in a browser.",
+    )
+    serve.add_argument("model", help="a preset with grouped tags (e.g. cgan_avatars_64), or a .keras file")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: this machine only)")
+    serve.set_defaults(run=_serve)
 
     colorize = commands.add_parser(
         "colorize",

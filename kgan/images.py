@@ -75,7 +75,8 @@ def save_image(path, image):
     """Writes a uint8 image `[H, W, C]` (C in 1, 3, 4) to a PNG/JPEG file.
 
     Args:
-        path: output file; its folder is created.
+        path: output file (its folder is created), or a binary file object,
+            which gets a PNG.
         image: uint8 array.
 
     Returns:
@@ -86,6 +87,9 @@ def save_image(path, image):
     image = np.asarray(image)
     if image.ndim == 3 and image.shape[-1] == 1:
         image = image[..., 0]
+    if not isinstance(path, (str, os.PathLike)):
+        Image.fromarray(image).save(path, "PNG")
+        return path
     directory = os.path.dirname(os.fspath(path))
     if directory:
         os.makedirs(directory, exist_ok=True)

@@ -337,7 +337,7 @@ def main(argv=None):
         with open(os.path.join(workdir, "timing.json"), "a") as file:
             file.write(json.dumps({"seconds": time.time() - started, "backend": keras.backend.backend()}) + "\n")
     gan = keras.models.load_model(checkpoint)
-    if recipe["dataset"] == "avatars":  # left-out tag groups are drawn as often as in the data
+    if recipe["family"] == "cgan" and recipe["dataset"] == "avatars":  # left-out tag groups are drawn as often as in the data
         gan.tag_frequencies = training_images_and_labels(recipe)[1].mean(axis=0).astype("float64")
     quality = kgan.metrics.evaluate_on(gan, recipe["dataset"], samples=args.samples)
     print(json.dumps(quality, indent=2))

@@ -237,3 +237,39 @@ def test_age_writes_the_face_and_its_renderings(tmp_path, capsys):
     DCGAN.create(16, channels=1, latent_dim=8, width=8).save(dcgan_path)
     with pytest.raises(SystemExit, match="not a face-aging model"):
         cli.main(["age", dcgan_path, str(tmp_path / "face.png")])
+
+
+def test_serve_answers_then_stops(monkeypatch, capsys):
+    import json
+    import socket
+    import threading
+    import urllib.request
+
+    from kgan import serve
+
+    servers, codes = [], []
+
+    def serve_one_request(server):
+        servers.append(server)
+        server.handle_request()
+
+    monkeypatch.setattr(serve.FaceServer, "serve_forever", serve_one_request)
+    thread = threading.Thread(target=lambda: codes.append(cli.main(["serve", "cgan_avatars_64", "--port", "0"])))
+    thread.start()
+    while not servers and thread.is_alive():
+        thread.join(0.05)
+    info = json.load(urllib.request.urlopen(servers[0].url + "api/info"))
+    thread.join()
+    assert codes == [0] and info["preset"] == "cgan_avatars_64"
+    assert f"Serving cgan_avatars_64 at {servers[0].url}" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli.main(["serve", "--help"])
+    assert "usage: kgan serve" in capsys.readouterr().out
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(SystemExit, match="cannot listen on 127.0.0.1"):
+            cli.main(["serve", "cgan_avatars_64", "--port", str(taken.getsockname()[1])])
+    with pytest.raises(SystemExit, match="grouped tags"):
+        cli.main(["serve", "cgan_fashion_mnist"])

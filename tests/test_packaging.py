@@ -36,3 +36,5 @@ def test_wheel_install_loads_a_bundled_preset(tmp_path):
     assert "(2, 28, 28, 1)" in result.stdout
     # kgan.data.aging_faces runs this node script from the installed package.
     assert (tmp_path / "site" / "kgan" / "data" / "aging_faces.mjs").is_file()
+    # `kgan serve` reads its page from the installed package.
+    assert (tmp_path / "site" / "kgan" / "serve_page.html").is_file()
