@@ -78,7 +78,7 @@ RECIPES = {
     ),
     # The 20,000 training avatars: one face layout in many styles, which a small
     # ProGAN can learn on one CPU core. 10,000 images a phase to 64x64 (5,625
-    # steps), then 2,375 more steps at 64x64.
+    # steps), then 2,375 more steps at 64x64: FID 221.6 (floor 2.4), 65 min.
     "progan_avatars_64": dict(
         family="progan", dataset="avatars", image_size=64, channels=3, latent_dim=128,
         fmap_base=512, fmap_max=64, batch_size=16, fade_images=10000, stable_images=10000,
