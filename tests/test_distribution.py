@@ -10,6 +10,7 @@ and WGAN-GP match, DCGAN with BatchNorm does not (by design; documented).
 Keras's torch backend has no distribution API: kgan says so.
 """
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -126,15 +127,13 @@ def test_a_batch_that_does_not_split_is_refused(results):
 def test_more_devices_than_available():
     available = kgan.available_devices()
     with pytest.raises(ValueError, match=f"devices={len(available) + 1} but only {len(available)}"):
-        with kgan.distribute(len(available) + 1):
-            pass
+        contextlib.ExitStack().enter_context(kgan.distribute(len(available) + 1))
 
 
 @pytest.mark.skipif(backend.BACKEND != "torch", reason="torch only")
 def test_torch_says_it_has_no_distribution_api():
     with pytest.raises(NotImplementedError, match="KERAS_BACKEND=jax"):
-        with kgan.distribute(2):
-            pass
+        contextlib.ExitStack().enter_context(kgan.distribute(2))
     with pytest.raises(SystemExit, match="--devices: Data-parallel training is not available"):
         cli.main(["train", "dcgan", "--devices", "2", "--out", "unused"])
 
