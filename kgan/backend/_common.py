@@ -1,4 +1,6 @@
-"""Messages shared by the backend modules."""
+"""What the backend modules share: messages, and plain Keras implementations."""
+
+import keras
 
 
 def created_outside_error(model):
@@ -9,3 +11,8 @@ def created_outside_error(model):
         "model and call compile() inside `with kgan.distribute(...)`, then fit "
         "it there."
     )
+
+
+def conv_transpose(inputs, kernel, strides, padding):
+    """`keras.ops.conv_transpose` (NHWC, no dilation or output padding)."""
+    return keras.ops.conv_transpose(inputs, kernel, strides=strides, padding=padding)

@@ -12,6 +12,7 @@ back to the outer scope.
 """
 
 import contextlib
+import functools
 
 import jax
 import keras
@@ -178,3 +179,40 @@ def check_distributed(model):
         value = variable._value  # no cleared-value error mid-fit
         if value is not None and isinstance(value.sharding, jax.sharding.SingleDeviceSharding):
             raise created_outside_error(model)
+
+
+def _conv(inputs, kernel, strides, padding):
+    """The strided NHWC convolution whose adjoint `conv_transpose` is."""
+    return jax.lax.conv_general_dilated(
+        inputs, kernel, strides, padding.upper(), dimension_numbers=("NHWC", "HWIO", "NHWC")
+    )
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(2, 3))
+def _conv_transpose(inputs, kernel, strides, padding):
+    return keras.ops.conv_transpose(inputs, kernel, strides=strides, padding=padding)
+
+
+def _conv_transpose_forward(inputs, kernel, strides, padding):
+    return _conv_transpose(inputs, kernel, strides, padding), (inputs, kernel)
+
+
+def _conv_transpose_backward(strides, padding, residuals, output_gradient):
+    # conv_transpose(x, k) is the input-gradient of _conv(., k), so
+    # <g, conv_transpose(x, k)> = <_conv(g, k), x>: both gradients are those of
+    # a plain strided convolution. JAX's own kernel gradient is a convolution
+    # of the input-dilated x, which XLA on CPU runs 10-25x slower.
+    inputs, kernel = residuals
+    input_gradient, pull_back = jax.vjp(lambda k: _conv(output_gradient, k, strides, padding), kernel)
+    (kernel_gradient,) = pull_back(inputs)
+    return input_gradient, kernel_gradient
+
+
+_conv_transpose.defvjp(_conv_transpose_forward, _conv_transpose_backward)
+
+
+def conv_transpose(inputs, kernel, strides, padding):
+    """`keras.ops.conv_transpose` (NHWC, no dilation or output padding), with fast gradients."""
+    inputs = keras.ops.convert_to_tensor(inputs)
+    kernel = keras.ops.convert_to_tensor(kernel)
+    return _conv_transpose(inputs, kernel, tuple(strides), padding)

@@ -15,6 +15,7 @@ import contextlib
 import keras
 import tensorflow as tf
 
+from kgan.backend._common import conv_transpose  # noqa: F401 (kgan.backend.conv_transpose)
 from kgan.backend._common import created_outside_error
 
 
@@ -179,3 +180,4 @@ def check_distributed(model):
     """Raises if a strategy is active but `model` was built outside it."""
     if tf.distribute.has_strategy() and getattr(model, "_distribute_strategy", None) is None:
         raise created_outside_error(model)
+

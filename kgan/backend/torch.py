@@ -2,6 +2,8 @@
 
 import torch
 
+from kgan.backend._common import conv_transpose  # noqa: F401 (kgan.backend.conv_transpose)
+
 
 def value_and_gradients(loss_fn, variables):
     """`loss_fn() -> (loss, aux)`; returns `((loss, aux), gradients)`."""
@@ -90,3 +92,4 @@ def replica_noise(draw, shape):
 
 def check_distributed(model):
     """Nothing to check: kgan trains on one device on torch."""
+

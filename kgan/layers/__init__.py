@@ -1,5 +1,6 @@
 """Layers for GANs, written in `keras.ops` only."""
 
+from kgan.layers.conv_transpose import Conv2DTranspose
 from kgan.layers.equalized import EqualizedConv2D, EqualizedDense
 from kgan.layers.fade_in import FadeIn
 from kgan.layers.minibatch_stddev import MinibatchStdDev
@@ -9,6 +10,7 @@ from kgan.layers.resample import Downsample2D, Upsample2D
 from kgan.layers.selu_block import SELUConvBlock
 
 __all__ = [
+    "Conv2DTranspose",
     "Downsample2D",
     "EqualizedConv2D",
     "EqualizedDense",

@@ -3,6 +3,7 @@
 import keras
 
 from kgan.layers import _validation
+from kgan.layers.conv_transpose import Conv2DTranspose
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -19,7 +20,7 @@ class SELUConvBlock(keras.layers.Layer):
         filters: Positive integer, the number of output channels.
         kernel_size: Positive integer or tuple of 2 positive integers.
         strides: Positive integer or tuple of 2 positive integers.
-        transpose: Boolean; `True` uses `Conv2DTranspose` (upsampling).
+        transpose: Boolean; `True` uses `kgan.layers.Conv2DTranspose` (upsampling).
         **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
 
     Call arguments:
@@ -42,7 +43,7 @@ class SELUConvBlock(keras.layers.Layer):
         self.kernel_size = _validation.check_kernel_size("kernel_size", kernel_size)
         self.strides = _validation.check_kernel_size("strides", strides)
         self.transpose = bool(transpose)
-        conv_class = keras.layers.Conv2DTranspose if self.transpose else keras.layers.Conv2D
+        conv_class = Conv2DTranspose if self.transpose else keras.layers.Conv2D
         self.conv = conv_class(
             self.filters,
             self.kernel_size,

@@ -16,6 +16,7 @@ from kgan import backend
 from kgan import images as image_utils
 from kgan import losses
 from kgan.data.utkface import AGE_GROUPS
+from kgan.layers.conv_transpose import Conv2DTranspose
 from kgan.data.utkface import GENDERS
 from kgan.models.gan import GAN
 from kgan.validation import check_images
@@ -124,14 +125,14 @@ def caae_generator(
     x = keras.layers.Dense(4 * 4 * top, activation="relu", name="dense")(x)
     x = keras.layers.Reshape((4, 4, top), name="to_4x4")(x)
     for level in range(levels):
-        x = keras.layers.Conv2DTranspose(
+        x = Conv2DTranspose(
             max(1, top // 2 ** (level + 1)), 5, strides=2, padding="same",
             activation="relu", name=f"deconv{level}",
         )(x)
-    x = keras.layers.Conv2DTranspose(
+    x = Conv2DTranspose(
         max(1, width // 4), 5, padding="same", activation="relu", name="deconv_out0"
     )(x)
-    images = keras.layers.Conv2DTranspose(
+    images = Conv2DTranspose(
         channels, 5, padding="same", activation="tanh", name="deconv_out1"
     )(x)
     return keras.Model([latents, age, gender], images, name=name)

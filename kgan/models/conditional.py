@@ -9,6 +9,7 @@ from keras import ops
 
 from kgan import augment as augmentation
 from kgan import losses
+from kgan.layers.conv_transpose import Conv2DTranspose
 from kgan.layers.residual import ResidualBottleneckBlock
 from kgan.models.dcgan import _batch_norm
 from kgan.models.dcgan import _init
@@ -86,12 +87,12 @@ def conditional_generator(
         if stage == n_up - 1:
             break
         filters //= 2
-        x = layers.Conv2DTranspose(
+        x = Conv2DTranspose(
             filters, 4, strides=2, padding="same", use_bias=False, kernel_initializer=kernel
         )(x)
         x = _batch_norm(init_stddev)(x)
         x = layers.ReLU()(x)
-    x = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", kernel_initializer=kernel)(x)
+    x = Conv2DTranspose(channels, 4, strides=2, padding="same", kernel_initializer=kernel)(x)
     images = layers.Activation("tanh", dtype="float32")(x)
     return keras.Model([z, conditions], images, name=name)
 

@@ -7,6 +7,7 @@ from keras import layers
 
 from kgan import augment as augmentation
 from kgan import losses
+from kgan.layers.conv_transpose import Conv2DTranspose
 from kgan.models.gan import GAN
 
 NORMALIZATIONS = ("batch", "layer", None)
@@ -79,12 +80,12 @@ def dcgan_generator(
     x = layers.ReLU()(x)
     for _ in range(n_up - 1):
         filters //= 2
-        x = layers.Conv2DTranspose(
+        x = Conv2DTranspose(
             filters, 4, strides=2, padding="same", use_bias=False, kernel_initializer=kernel
         )(x)
         x = _batch_norm(init_stddev)(x)
         x = layers.ReLU()(x)
-    x = layers.Conv2DTranspose(
+    x = Conv2DTranspose(
         channels, 4, strides=2, padding="same", kernel_initializer=kernel
     )(x)
     images = layers.Activation("tanh", dtype="float32")(x)

@@ -14,6 +14,7 @@ from keras import ops
 from kgan import backend
 from kgan import images as image_utils
 from kgan import losses
+from kgan.layers import Conv2DTranspose
 from kgan.layers import SELUConvBlock
 from kgan.models.gan import GAN
 from kgan.validation import check_images
@@ -52,7 +53,7 @@ def _conv_block(x, filters, strides, activation, normalize, name, up=None):
         kernel, strides = 3, 1
     if activation == "selu":
         return SELUConvBlock(filters, kernel, strides, transpose=transpose, name=name)(x)
-    conv = keras.layers.Conv2DTranspose if transpose else keras.layers.Conv2D
+    conv = Conv2DTranspose if transpose else keras.layers.Conv2D
     init = keras.initializers.RandomNormal(0.0, 0.02)
     x = conv(
         filters, kernel, strides=strides, padding="same", kernel_initializer=init,
@@ -131,7 +132,7 @@ def unet_generator(
             target_channels, 3, padding="same", kernel_initializer=init, name="to_image"
         )
     else:
-        to_image = keras.layers.Conv2DTranspose(
+        to_image = Conv2DTranspose(
             target_channels, 4, strides=2, padding="same", kernel_initializer=init, name="to_image"
         )
     outputs = keras.layers.Activation("tanh", name="tanh")(to_image(x))
