@@ -14,11 +14,13 @@ backend-neutral.
   `step_fn(data) -> logs` under the backend's trainer; on JAX this is the adapter
   from `train_step(state, data)` to stateful code.
 - `no_grad()`: a context in which no gradient graph is recorded.
-- `conv_transpose(inputs, kernel, strides, padding)`: `keras.ops.conv_transpose`
-  for NHWC inputs without dilation or output padding. On JAX its gradients are
-  those of the adjoint strided convolution: JAX's own kernel gradient convolves
-  the input-dilated inputs, which XLA on CPU runs 10-25x slower
-  (`kgan.layers.Conv2DTranspose` uses it).
+- `conv(inputs, kernel, strides, padding)` and `conv_transpose(...)`:
+  `keras.ops.conv` and `keras.ops.conv_transpose` for NHWC inputs without
+  dilation, groups or output padding (`kgan.layers.Conv2D`, `Conv2DTranspose`).
+  On JAX their gradients avoid convolutions of input-dilated operands, which
+  XLA on CPU runs 10-25x slower: JAX's kernel gradient of a transposed
+  convolution, and the input gradient of a strided one that a gradient
+  penalty differentiates again.
 
 Data parallelism (`kgan.distribute`):
 
@@ -58,6 +60,7 @@ input_gradient = _impl.input_gradient
 apply_gradients = _impl.apply_gradients
 run_train_step = _impl.run_train_step
 no_grad = _impl.no_grad
+conv = _impl.conv
 conv_transpose = _impl.conv_transpose
 list_devices = _impl.list_devices
 split_cpu = _impl.split_cpu
@@ -74,6 +77,7 @@ __all__ = [
     "apply_gradients",
     "run_train_step",
     "no_grad",
+    "conv",
     "conv_transpose",
     "list_devices",
     "split_cpu",

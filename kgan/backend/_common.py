@@ -13,6 +13,11 @@ def created_outside_error(model):
     )
 
 
+def conv(inputs, kernel, strides, padding):
+    """`keras.ops.conv` (NHWC, no dilation or groups)."""
+    return keras.ops.conv(inputs, kernel, strides=strides, padding=padding)
+
+
 def conv_transpose(inputs, kernel, strides, padding):
     """`keras.ops.conv_transpose` (NHWC, no dilation or output padding)."""
     return keras.ops.conv_transpose(inputs, kernel, strides=strides, padding=padding)

@@ -181,11 +181,21 @@ def check_distributed(model):
             raise created_outside_error(model)
 
 
+
 def _conv(inputs, kernel, strides, padding):
-    """The strided NHWC convolution whose adjoint `conv_transpose` is."""
+    """XLA's strided NHWC convolution."""
     return jax.lax.conv_general_dilated(
         inputs, kernel, strides, padding.upper(), dimension_numbers=("NHWC", "HWIO", "NHWC")
     )
+
+
+# XLA on CPU runs a convolution of an input-dilated operand 10-25x slower than
+# a plain one. JAX's kernel gradient of a transposed convolution is one, and so
+# is a strided convolution's input gradient, differentiated again by a gradient
+# penalty. conv_transpose(g, k) is the input gradient of _conv(., k), so
+# <g, conv_transpose(x, k)> = <_conv(g, k), x>: the two functions below take
+# their gradients from each other and from _conv's kernel gradient, all plain
+# convolutions, and stay differentiable to any order.
 
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(2, 3))
@@ -198,17 +208,48 @@ def _conv_transpose_forward(inputs, kernel, strides, padding):
 
 
 def _conv_transpose_backward(strides, padding, residuals, output_gradient):
-    # conv_transpose(x, k) is the input-gradient of _conv(., k), so
-    # <g, conv_transpose(x, k)> = <_conv(g, k), x>: both gradients are those of
-    # a plain strided convolution. JAX's own kernel gradient is a convolution
-    # of the input-dilated x, which XLA on CPU runs 10-25x slower.
     inputs, kernel = residuals
-    input_gradient, pull_back = jax.vjp(lambda k: _conv(output_gradient, k, strides, padding), kernel)
-    (kernel_gradient,) = pull_back(inputs)
-    return input_gradient, kernel_gradient
+    input_gradient = _fast_conv(output_gradient, kernel, strides, padding)
+    _, pull_back = jax.vjp(lambda k: _conv(output_gradient, k, strides, padding), kernel)
+    return input_gradient, pull_back(inputs)[0]
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(2, 3))
+def _fast_conv(inputs, kernel, strides, padding):
+    return _conv(inputs, kernel, strides, padding)
+
+
+def _fast_conv_forward(inputs, kernel, strides, padding):
+    return _fast_conv(inputs, kernel, strides, padding), (inputs, kernel)
+
+
+def _fast_conv_backward(strides, padding, residuals, output_gradient):
+    inputs, kernel = residuals
+    # Row i of the inputs is row i + (padding before it) of the "valid"
+    # transposed convolution, whose size can differ from the inputs': a
+    # strided convolution maps several input sizes to one output size.
+    spread = _conv_transpose(output_gradient, kernel, strides, "valid")
+    cuts = [(0, 0, 0)]
+    for axis, stride in ((1, strides[0]), (2, strides[1])):
+        size, window = inputs.shape[axis], kernel.shape[axis - 1]
+        before = 0
+        if padding == "same":
+            before = max((output_gradient.shape[axis] - 1) * stride + window - size, 0) // 2
+        cuts.append((-before, size + before - spread.shape[axis], 0))
+    input_gradient = jax.lax.pad(spread, jax.numpy.zeros((), spread.dtype), cuts + [(0, 0, 0)])
+    _, pull_back = jax.vjp(lambda k: _conv(inputs, k, strides, padding), kernel)
+    return input_gradient, pull_back(output_gradient)[0]
 
 
 _conv_transpose.defvjp(_conv_transpose_forward, _conv_transpose_backward)
+_fast_conv.defvjp(_fast_conv_forward, _fast_conv_backward)
+
+
+def conv(inputs, kernel, strides, padding):
+    """`keras.ops.conv` (NHWC, no dilation or groups), with fast gradients."""
+    inputs = keras.ops.convert_to_tensor(inputs)
+    kernel = keras.ops.convert_to_tensor(kernel)
+    return _fast_conv(inputs, kernel, tuple(strides), padding)
 
 
 def conv_transpose(inputs, kernel, strides, padding):

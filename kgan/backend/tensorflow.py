@@ -15,6 +15,7 @@ import contextlib
 import keras
 import tensorflow as tf
 
+from kgan.backend._common import conv  # noqa: F401 (kgan.backend.conv)
 from kgan.backend._common import conv_transpose  # noqa: F401 (kgan.backend.conv_transpose)
 from kgan.backend._common import created_outside_error
 

@@ -2,6 +2,7 @@
 
 import torch
 
+from kgan.backend._common import conv  # noqa: F401 (kgan.backend.conv)
 from kgan.backend._common import conv_transpose  # noqa: F401 (kgan.backend.conv_transpose)
 
 

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from kgan.layers import _validation
+from kgan.layers.conv import Conv2D
 
 _NORMALIZATIONS = ("batch", None)
 
@@ -70,7 +71,7 @@ class ResidualBottleneckBlock(keras.layers.Layer):
         self.norms = []
         for i, (width, kernel) in enumerate(widths_and_kernels):
             self.convs.append(
-                keras.layers.Conv2D(
+                Conv2D(
                     width,
                     kernel,
                     padding="same",
@@ -101,7 +102,7 @@ class ResidualBottleneckBlock(keras.layers.Layer):
             if self.norms:
                 self.norms[i].build(shape)
         if input_shape[-1] != self.filters:
-            self.projection = keras.layers.Conv2D(
+            self.projection = Conv2D(
                 self.filters,
                 1,
                 padding="same",

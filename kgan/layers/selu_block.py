@@ -3,7 +3,8 @@
 import keras
 
 from kgan.layers import _validation
-from kgan.layers.conv_transpose import Conv2DTranspose
+from kgan.layers.conv import Conv2D
+from kgan.layers.conv import Conv2DTranspose
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -43,7 +44,7 @@ class SELUConvBlock(keras.layers.Layer):
         self.kernel_size = _validation.check_kernel_size("kernel_size", kernel_size)
         self.strides = _validation.check_kernel_size("strides", strides)
         self.transpose = bool(transpose)
-        conv_class = Conv2DTranspose if self.transpose else keras.layers.Conv2D
+        conv_class = Conv2DTranspose if self.transpose else Conv2D
         self.conv = conv_class(
             self.filters,
             self.kernel_size,

@@ -16,7 +16,8 @@ from kgan import backend
 from kgan import images as image_utils
 from kgan import losses
 from kgan.data.utkface import AGE_GROUPS
-from kgan.layers.conv_transpose import Conv2DTranspose
+from kgan.layers.conv import Conv2D
+from kgan.layers.conv import Conv2DTranspose
 from kgan.data.utkface import GENDERS
 from kgan.models.gan import GAN
 from kgan.validation import check_images
@@ -69,7 +70,7 @@ def caae_encoder(image_size=64, channels=3, latent_dim=LATENT_DIM, width=64, nam
     inputs = keras.Input((image_size, image_size, channels), name="images")
     x = inputs
     for level in range(levels):
-        x = keras.layers.Conv2D(
+        x = Conv2D(
             width * 2**level, 5, strides=2, padding="same", activation="relu", name=f"conv{level}"
         )(x)
     x = keras.layers.Flatten(name="flatten")(x)
@@ -169,7 +170,7 @@ def caae_image_discriminator(
     age, gender = _label_inputs(age_groups, genders)
     x = images
     for level in range(4):
-        x = keras.layers.Conv2D(  # no bias: BatchNorm removes it (its gradient is 0)
+        x = Conv2D(  # no bias: BatchNorm removes it (its gradient is 0)
             width * 2**level, 5, strides=2, padding="same", use_bias=False, name=f"conv{level}"
         )(x)
         x = keras.layers.BatchNormalization(name=f"conv{level}_bn")(x)

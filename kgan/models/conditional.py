@@ -9,7 +9,8 @@ from keras import ops
 
 from kgan import augment as augmentation
 from kgan import losses
-from kgan.layers.conv_transpose import Conv2DTranspose
+from kgan.layers.conv import Conv2D
+from kgan.layers.conv import Conv2DTranspose
 from kgan.layers.residual import ResidualBottleneckBlock
 from kgan.models.dcgan import _batch_norm
 from kgan.models.dcgan import _init
@@ -144,7 +145,7 @@ def conditional_discriminator(
     x = images
     filters = width
     for i in range(n_down):
-        x = layers.Conv2D(
+        x = Conv2D(
             filters, 4, strides=2, padding="same", use_bias=i == 0, kernel_initializer=kernel
         )(x)
         if i > 0:
@@ -160,10 +161,10 @@ def conditional_discriminator(
     embedded = layers.Reshape((1, 1, embedding_dim))(embedded)
     tiled = layers.UpSampling2D(size=(start, start), name="tile_conditions")(embedded)
     x = layers.Concatenate()([x, tiled])
-    x = layers.Conv2D(filters, 1, use_bias=False, kernel_initializer=kernel)(x)
+    x = Conv2D(filters, 1, use_bias=False, kernel_initializer=kernel)(x)
     x = _batch_norm(init_stddev)(x)
     x = layers.LeakyReLU(0.2)(x)
-    x = layers.Conv2D(1, start, padding="valid", kernel_initializer=kernel, dtype="float32")(x)
+    x = Conv2D(1, start, padding="valid", kernel_initializer=kernel, dtype="float32")(x)
     logits = layers.Flatten(dtype="float32")(x)
     if auxiliary_classifier:
         tag_logits = layers.Dense(

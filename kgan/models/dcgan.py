@@ -7,7 +7,8 @@ from keras import layers
 
 from kgan import augment as augmentation
 from kgan import losses
-from kgan.layers.conv_transpose import Conv2DTranspose
+from kgan.layers.conv import Conv2D
+from kgan.layers.conv import Conv2DTranspose
 from kgan.models.gan import GAN
 
 NORMALIZATIONS = ("batch", "layer", None)
@@ -129,7 +130,7 @@ def dcgan_discriminator(
     filters = width
     for i in range(n_down):
         normalized = i > 0 and normalization is not None
-        x = layers.Conv2D(
+        x = Conv2D(
             filters,
             4,
             strides=2,

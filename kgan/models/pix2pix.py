@@ -14,6 +14,7 @@ from keras import ops
 from kgan import backend
 from kgan import images as image_utils
 from kgan import losses
+from kgan.layers import Conv2D
 from kgan.layers import Conv2DTranspose
 from kgan.layers import SELUConvBlock
 from kgan.models.gan import GAN
@@ -53,7 +54,7 @@ def _conv_block(x, filters, strides, activation, normalize, name, up=None):
         kernel, strides = 3, 1
     if activation == "selu":
         return SELUConvBlock(filters, kernel, strides, transpose=transpose, name=name)(x)
-    conv = Conv2DTranspose if transpose else keras.layers.Conv2D
+    conv = Conv2DTranspose if transpose else Conv2D
     init = keras.initializers.RandomNormal(0.0, 0.02)
     x = conv(
         filters, kernel, strides=strides, padding="same", kernel_initializer=init,
@@ -128,7 +129,7 @@ def unet_generator(
     init = "lecun_normal" if activation == "selu" else "glorot_uniform"
     if upsampling == "resize":
         x = keras.layers.UpSampling2D(2, name="to_image_upsample")(x)
-        to_image = keras.layers.Conv2D(
+        to_image = Conv2D(
             target_channels, 3, padding="same", kernel_initializer=init, name="to_image"
         )
     else:
@@ -187,7 +188,7 @@ def patch_discriminator(
         filters = min(width * 2**level, max_width)
         strides = 2 if level < layers else 1
         x = _conv_block(x, filters, strides, activation, level > 0, f"block{level}")
-    logits = keras.layers.Conv2D(1, 4, padding="same", name="patch_logits")(x)
+    logits = Conv2D(1, 4, padding="same", name="patch_logits")(x)
     return keras.Model([source, target], logits, name=name)
 
 

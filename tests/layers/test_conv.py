@@ -1,4 +1,4 @@
-"""kgan.layers.Conv2DTranspose: Keras's layer, with fast gradients on JAX (issue 8)."""
+"""kgan.layers.Conv2D and Conv2DTranspose: Keras's layers, with fast gradients on JAX (issue 8)."""
 
 import json
 import os
@@ -10,6 +10,7 @@ from keras import ops
 
 import kgan
 from kgan import backend
+from kgan.layers import Conv2D
 from kgan.layers import Conv2DTranspose
 
 RNG = np.random.default_rng(8)
@@ -38,11 +39,34 @@ def conv_transpose_reference(x, kernel, stride, padding):
     return out
 
 
-def twin_layers(filters, kernel_size, **kwargs):
-    """A kgan and a Keras layer with the same random weights."""
-    ours = Conv2DTranspose(filters, kernel_size, **kwargs)
-    theirs = keras.layers.Conv2DTranspose(filters, kernel_size, **kwargs)
-    return ours, theirs
+def conv_reference(x, kernel, stride, padding):
+    """NHWC strided convolution, kernel HWIO, in float64 NumPy."""
+    k = kernel.shape[0]
+    pads = [(0, 0)] * 4
+    if padding == "same":  # Keras/TF: ceil(H / stride) rows, the smaller half of the padding before
+        for axis in (1, 2):
+            total = max((-(-x.shape[axis] // stride) - 1) * stride + k - x.shape[axis], 0)
+            pads[axis] = (total // 2, total - total // 2)
+    x = np.pad(x.astype(np.float64), pads)
+    rows, columns = (x.shape[1] - k) // stride + 1, (x.shape[2] - k) // stride + 1
+    out = np.zeros((x.shape[0], rows, columns, kernel.shape[3]))
+    for a in range(k):
+        for b in range(k):
+            patch = x[:, a : a + (rows - 1) * stride + 1 : stride, b : b + (columns - 1) * stride + 1 : stride]
+            out += patch @ kernel[a, b].astype(np.float64)
+    return out
+
+
+LAYERS = {
+    "Conv2D": (Conv2D, keras.layers.Conv2D, conv_reference),
+    "Conv2DTranspose": (Conv2DTranspose, keras.layers.Conv2DTranspose, conv_transpose_reference),
+}
+
+
+def twin_layers(kind, filters, kernel_size, **kwargs):
+    """A kgan and a Keras layer of `kind`, with the same random weights."""
+    ours, theirs, _ = LAYERS[kind]
+    return ours(filters, kernel_size, **kwargs), theirs(filters, kernel_size, **kwargs)
 
 
 def build_alike(ours, theirs, input_shape):
@@ -68,26 +92,27 @@ def loss_and_gradients(layer, x, weights):
     return [to_numpy(loss)] + [to_numpy(g) for g in weight_gradients] + [to_numpy(input_gradient)]
 
 
+@pytest.mark.parametrize("kind", sorted(LAYERS))
 @pytest.mark.parametrize("kernel_size", [3, 4, 5])
 @pytest.mark.parametrize("strides", [1, 2])
 @pytest.mark.parametrize("padding", ["same", "valid"])
-def test_matches_numpy_and_the_keras_layer(kernel_size, strides, padding):
-    x = RNG.normal(size=(2, 5, 6, 3)).astype("float32")
-    ours, theirs = twin_layers(4, kernel_size, strides=strides, padding=padding, activation="tanh")
+def test_matches_numpy_and_the_keras_layer(kind, kernel_size, strides, padding):
+    x = RNG.normal(size=(2, 6, 7, 3)).astype("float32")
+    ours, theirs = twin_layers(kind, 4, kernel_size, strides=strides, padding=padding, activation="tanh")
     build_alike(ours, theirs, x.shape)
-    expected = np.tanh(
-        conv_transpose_reference(x, ours.kernel.numpy(), strides, padding) + ours.bias.numpy()
-    )
+    reference = LAYERS[kind][2]
+    expected = np.tanh(reference(x, ours.kernel.numpy(), strides, padding) + ours.bias.numpy())
     np.testing.assert_allclose(to_numpy(ours(x)), expected, rtol=1e-4, atol=1e-5)
     x_tensor = ops.convert_to_tensor(x)
     for mine, other in zip(loss_and_gradients(ours, x_tensor, x_tensor), loss_and_gradients(theirs, x_tensor, x_tensor)):
         np.testing.assert_allclose(mine, other, rtol=1e-4, atol=1e-5)
 
 
-def test_second_order_gradient_matches_the_keras_layer():
+@pytest.mark.parametrize("kind", sorted(LAYERS))
+def test_second_order_gradient_matches_the_keras_layer(kind):
     """A gradient penalty differentiates the input gradient again (WGAN-GP)."""
-    x = ops.convert_to_tensor(RNG.normal(size=(2, 4, 4, 3)).astype("float32"))
-    ours, theirs = twin_layers(2, 4, strides=2, padding="same")
+    x = ops.convert_to_tensor(RNG.normal(size=(2, 6, 6, 3)).astype("float32"))
+    ours, theirs = twin_layers(kind, 2, 4, strides=2, padding="same")
     build_alike(ours, theirs, x.shape)
 
     def penalty_gradients(layer):
@@ -102,18 +127,25 @@ def test_second_order_gradient_matches_the_keras_layer():
         np.testing.assert_allclose(mine, other, rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("kwargs", [{"output_padding": 1}, {"dilation_rate": 2}])
-def test_other_configurations_run_the_keras_code(kwargs):
+@pytest.mark.parametrize(
+    "kind, kwargs",
+    [
+        ("Conv2DTranspose", {"strides": 2, "output_padding": 1}),
+        ("Conv2DTranspose", {"dilation_rate": 2}),
+        ("Conv2D", {"dilation_rate": 2}),
+        ("Conv2D", {"groups": 3}),
+    ],
+)
+def test_other_configurations_match_the_keras_layer(kind, kwargs):
     x = RNG.normal(size=(2, 5, 5, 3)).astype("float32")
-    strides = 1 if "dilation_rate" in kwargs else 2
-    ours, theirs = twin_layers(4, 3, strides=strides, padding="same", **kwargs)
+    ours, theirs = twin_layers(kind, 6, 3, padding="same", **kwargs)
     build_alike(ours, theirs, x.shape)
-    assert not ours._fast_path()
     np.testing.assert_allclose(to_numpy(ours(x)), to_numpy(theirs(x)), rtol=1e-5, atol=1e-6)
 
 
-def test_mixed_precision_computes_in_bfloat16():
-    layer = Conv2DTranspose(4, 4, strides=2, padding="same", dtype="mixed_bfloat16")
+@pytest.mark.parametrize("kind", sorted(LAYERS))
+def test_mixed_precision_computes_in_bfloat16(kind):
+    layer = LAYERS[kind][0](4, 4, strides=2, padding="same", dtype="mixed_bfloat16")
     y = layer(RNG.normal(size=(1, 3, 3, 2)).astype("float32"))
     assert ops.convert_to_numpy(y).dtype.name == "bfloat16"
     assert layer.kernel.dtype == "float32"
@@ -122,33 +154,37 @@ def test_mixed_precision_computes_in_bfloat16():
 def test_save_and_load_keeps_the_class_and_outputs(tmp_path):
     x = RNG.normal(size=(2, 4, 4, 3)).astype("float32")
     inputs = keras.Input((4, 4, 3))
-    model = keras.Model(inputs, Conv2DTranspose(2, 4, strides=2, padding="same")(inputs))
+    hidden = Conv2D(3, 3, strides=2, padding="same")(inputs)
+    model = keras.Model(inputs, Conv2DTranspose(2, 4, strides=2, padding="same")(hidden))
     path = str(tmp_path / "model.keras")
     model.save(path)
     loaded = keras.saving.load_model(path)
-    assert type(loaded.layers[-1]) is Conv2DTranspose
+    assert [type(layer) for layer in loaded.layers[1:]] == [Conv2D, Conv2DTranspose]
     np.testing.assert_array_equal(to_numpy(loaded(x)), to_numpy(model(x)))
 
 
-def conv_transpose_configs(config):
-    """Every Conv2DTranspose entry of a serialized model config."""
+def conv_configs(config):
+    """Every Conv2D and Conv2DTranspose entry of a serialized model config."""
     if isinstance(config, dict):
-        found = [config] if config.get("class_name") == "Conv2DTranspose" else []
-        return found + [c for value in config.values() for c in conv_transpose_configs(value)]
+        found = [config] if config.get("class_name") in LAYERS else []
+        return found + [c for value in config.values() for c in conv_configs(value)]
     if isinstance(config, list):
-        return [c for value in config for c in conv_transpose_configs(value)]
+        return [c for value in config for c in conv_configs(value)]
     return []
 
 
 def test_models_and_bundled_presets_use_it():
     generator = kgan.models.dcgan_generator(image_size=28, channels=1, width=8)
-    transposed = [layer for layer in generator.layers if isinstance(layer, keras.layers.Conv2DTranspose)]
-    assert transposed and all(type(layer) is Conv2DTranspose for layer in transposed)
+    critic = kgan.models.dcgan_discriminator(image_size=28, channels=1, width=8)
+    layers = generator.layers + critic.layers
+    convolutions = [layer for layer in layers if isinstance(layer, (keras.layers.Conv2D, keras.layers.Conv2DTranspose))]
+    assert len(convolutions) == 4
+    assert all(type(layer) in (Conv2D, Conv2DTranspose) for layer in convolutions)
     root = kgan.zoo.registry.bundled_root()
     checked = 0
     for name in kgan.zoo.registry.bundled_names():
         with open(os.path.join(root, name, "config.json")) as file:
-            entries = conv_transpose_configs(json.load(file))
-        assert all(entry["registered_name"] == "kgan>Conv2DTranspose" for entry in entries), name
+            entries = conv_configs(json.load(file))
+        assert all(entry["registered_name"] == "kgan>" + entry["class_name"] for entry in entries), name
         checked += len(entries)
-    assert checked >= 20
+    assert checked >= 60
