@@ -18,6 +18,16 @@ class Conv2DTranspose(keras.layers.Conv2DTranspose):
     cover (`output_padding`, `dilation_rate` > 1, `channels_first`) run the
     Keras layer's own code.
 
+    Args:
+        The arguments of `keras.layers.Conv2DTranspose`.
+
+    Call arguments:
+        inputs: Tensor `(batch, height, width, channels)`.
+
+    Returns:
+        The Keras layer's output: `(batch, height * strides, width * strides,
+        filters)` for `padding="same"`.
+
     Example:
 
     >>> layer = Conv2DTranspose(8, 4, strides=2, padding="same")
@@ -51,6 +61,16 @@ class Conv2D(keras.layers.Conv2D):
     equal one this layer's gradients give. Configurations the fast path does
     not cover (`dilation_rate` > 1, `groups` > 1, `channels_first`) run the
     Keras layer's own code.
+
+    Args:
+        The arguments of `keras.layers.Conv2D`.
+
+    Call arguments:
+        inputs: Tensor `(batch, height, width, channels)`.
+
+    Returns:
+        The Keras layer's output: `(batch, ceil(height / strides),
+        ceil(width / strides), filters)` for `padding="same"`.
 
     Example:
 

@@ -9,6 +9,8 @@ import numpy as np
 import kgan.layers
 
 EXPECTED = {
+    "Conv2D",
+    "Conv2DTranspose",
     "Downsample2D",
     "EqualizedConv2D",
     "EqualizedDense",

@@ -5,6 +5,7 @@ import keras
 import pytest
 from keras import ops
 
+from kgan.layers import Conv2D
 from kgan.models import Pix2Pix
 from kgan.models import patch_discriminator
 from kgan.models import unet_generator
@@ -51,7 +52,7 @@ def test_unet_shape_skips_and_dropout():
     # Instance norm (one group per channel) on all but the outer and innermost levels.
     norms = [layer for layer in g.layers if isinstance(layer, keras.layers.GroupNormalization)]
     assert len(norms) == 3 + 4 and all(layer.groups == layer.input.shape[-1] for layer in norms)
-    assert [layer.filters for layer in g.layers if type(layer) is keras.layers.Conv2D] == [
+    assert [layer.filters for layer in g.layers if type(layer) is Conv2D] == [
         8, 16, 32, 32, 32
     ]
 
