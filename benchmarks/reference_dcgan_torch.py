@@ -151,26 +151,87 @@ def gradient_penalty(critic, real, fake):
     return ((gradient.flatten(1).norm(dim=1) - 1) ** 2).mean()
 
 
-def train(recipe, images, seed):
-    torch.manual_seed(seed)
-    size, channels, latent_dim, width = (recipe[k] for k in ("image_size", "channels", "latent_dim", "width"))
-    wgan = recipe["family"] == "wgangp"
-    generator = Generator(size, channels, latent_dim, width)
-    critic = Discriminator(size, channels, width, None if wgan else "batch")
-    generator.apply(initialise)
-    critic.apply(initialise)
-    betas, lr = ((0.0, 0.9), 1e-4) if wgan else ((0.5, 0.999), 2e-4)
-    g_optimizer = torch.optim.Adam(generator.parameters(), lr, betas=betas, eps=1e-7)
-    d_optimizer = torch.optim.Adam(critic.parameters(), lr, betas=betas, eps=1e-7)
-    sampler = Sampler(generator, latent_dim, "normal" if wgan else "uniform")
-    data = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()
-    rng = np.random.default_rng(seed)
-    order, position, batch = rng.permutation(len(data)), 0, recipe["batch_size"]
-    softplus = nn.functional.softplus
-    policy = recipe.get("augment")
+class ReferenceGAN:
+    """A recipe's GAN in plain PyTorch: the networks, their optimizers and one step.
 
-    def discriminate(images):
-        return critic(augment(images, policy))
+    Builds kgan's DCGAN (or WGAN-GP) networks with its initialisation, Adam
+    settings and latent distribution for `recipe` (a `RECIPES` entry), seeded
+    by `seed` (torch's generator for weights and noise, NumPy's for latents
+    and, in `train`, the data order).
+
+    Args:
+        recipe: dict with `family` ("dcgan" or "wgangp"), `image_size`,
+            `channels`, `latent_dim`, `width`, `batch_size`, and optionally
+            `n_critic` and `augment`.
+        seed: int seed.
+
+    Example:
+    >>> gan = ReferenceGAN(RECIPES["dcgan_fashion_mnist"], seed=0)
+    >>> d_loss, g_loss = gan.step(torch.zeros(64, 1, 28, 28))
+    """
+
+    def __init__(self, recipe, seed):
+        torch.manual_seed(seed)
+        size, channels, latent_dim, width = (recipe[k] for k in ("image_size", "channels", "latent_dim", "width"))
+        self.recipe = recipe
+        self.wgan = recipe["family"] == "wgangp"
+        self.generator = Generator(size, channels, latent_dim, width)
+        self.critic = Discriminator(size, channels, width, None if self.wgan else "batch")
+        self.generator.apply(initialise)
+        self.critic.apply(initialise)
+        betas, lr = ((0.0, 0.9), 1e-4) if self.wgan else ((0.5, 0.999), 2e-4)
+        self.g_optimizer = torch.optim.Adam(self.generator.parameters(), lr, betas=betas, eps=1e-7)
+        self.d_optimizer = torch.optim.Adam(self.critic.parameters(), lr, betas=betas, eps=1e-7)
+        self.sampler = Sampler(self.generator, latent_dim, "normal" if self.wgan else "uniform")
+        self.rng = np.random.default_rng(seed)
+        self.policy = recipe.get("augment")
+
+    def discriminate(self, images):
+        return self.critic(augment(images, self.policy))
+
+    def step(self, real):
+        """One training step: `n_critic` D updates (1 for DCGAN), then one G update.
+
+        Args:
+            real: float32 NCHW tensor of a batch of real images in [-1, 1].
+
+        Returns:
+            `(d_loss, g_loss)`, scalar tensors (the last D update's loss).
+        """
+        batch = real.shape[0]
+        softplus = nn.functional.softplus
+        generator, critic = self.generator, self.critic
+        generator.train()
+        for _ in range(self.recipe.get("n_critic", 1)):
+            z = torch.from_numpy(self.sampler.latents(batch, self.rng))
+            fake = generator(z).detach()
+            self.d_optimizer.zero_grad()
+            if self.wgan:
+                d_loss = critic(fake).mean() - critic(real).mean() + 10.0 * gradient_penalty(critic, real, fake)
+            else:
+                d_loss = softplus(-self.discriminate(real)).mean() + softplus(self.discriminate(fake)).mean()
+            d_loss.backward()
+            self.d_optimizer.step()
+        if self.wgan:  # kgan's WGAN-GP draws fresh latents for the generator update
+            z = torch.from_numpy(self.sampler.latents(batch, self.rng))
+        self.g_optimizer.zero_grad()
+        scores = self.discriminate(generator(z))
+        g_loss = -scores.mean() if self.wgan else softplus(-scores).mean()
+        g_loss.backward()
+        self.g_optimizer.step()
+        return d_loss, g_loss
+
+
+def train(recipe, images, seed):
+    """Trains `ReferenceGAN(recipe, seed)` on `images` (float32 NHWC) for `recipe["steps"]` steps.
+
+    Returns:
+        `(sampler, seconds)`: the trained generator's `Sampler` and the training time.
+    """
+    gan = ReferenceGAN(recipe, seed)
+    data = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()
+    rng = gan.rng  # the data order and the latents share one stream, as before
+    order, position, batch = rng.permutation(len(data)), 0, recipe["batch_size"]
 
     started = time.time()
     for step in range(recipe["steps"]):
@@ -178,27 +239,10 @@ def train(recipe, images, seed):
             order, position = rng.permutation(len(data)), 0
         real = data[order[position : position + batch]]
         position += batch
-        generator.train()
-        for _ in range(recipe.get("n_critic", 1)):
-            z = torch.from_numpy(sampler.latents(batch, rng))
-            fake = generator(z).detach()
-            d_optimizer.zero_grad()
-            if wgan:
-                d_loss = critic(fake).mean() - critic(real).mean() + 10.0 * gradient_penalty(critic, real, fake)
-            else:
-                d_loss = softplus(-discriminate(real)).mean() + softplus(discriminate(fake)).mean()
-            d_loss.backward()
-            d_optimizer.step()
-        if wgan:  # kgan's WGAN-GP draws fresh latents for the generator update
-            z = torch.from_numpy(sampler.latents(batch, rng))
-        g_optimizer.zero_grad()
-        scores = discriminate(generator(z))
-        g_loss = -scores.mean() if wgan else softplus(-scores).mean()
-        g_loss.backward()
-        g_optimizer.step()
+        d_loss, g_loss = gan.step(real)
         if step % 500 == 0 or step == recipe["steps"] - 1:
             print(f"step {step}: d_loss {d_loss.item():.4f} g_loss {g_loss.item():.4f}", flush=True)
-    return sampler, time.time() - started
+    return gan.sampler, time.time() - started
 
 
 def main():
