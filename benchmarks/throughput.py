@@ -27,8 +27,7 @@ from its layers (`forward_flops`, `training_passes`) and, with the measured
 images / s, compared with this machine's float32 matrix-multiply rate
 (`--peak`, a 2048x2048 matmul in NumPy and in PyTorch, the faster one). Last,
 the wall time from process start to a written PNG of
-`python -m kgan.cli generate dcgan_fashion_mnist -n 64` (median of 3; `-m kgan`
-once the package has a `__main__`).
+`python -m kgan generate dcgan_fashion_mnist -n 64` (median of 3).
 
 Threads: `--threads N` (default: every core of this process's affinity) pins
 each child process to N of those cores and sets OMP/MKL/OpenBLAS threads,
@@ -614,11 +613,8 @@ def run_child(arguments, backend, threads, timeout):
 
 
 def kgan_command():
-    """`[python, -m, kgan]` if the package has a `__main__`, else `kgan.cli`."""
-    spec = importlib.util.find_spec("kgan")  # finds, does not import
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    has_main = any(os.path.exists(os.path.join(p, "__main__.py")) for p in locations)
-    return [sys.executable, "-m", "kgan" if has_main else "kgan.cli"]
+    """The `kgan` command line, as `python -m kgan`."""
+    return [sys.executable, "-m", "kgan"]
 
 
 def time_png(backend, threads, repeats=PNG_REPEATS, timeout=600):

@@ -1,0 +1,7 @@
+"""`python -m kgan`: the `kgan` command line."""
+
+import sys
+
+from kgan.cli import main
+
+sys.exit(main())
