@@ -369,11 +369,12 @@ def thread_environment(threads, environ=None):
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                  "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
         env[name] = n
+    # XLA sizes its pool from the process's affinity (`worker_cores`); one
+    # thread also turns off its multi-threaded Eigen kernels.
     flags = [f for f in env.get("XLA_FLAGS", "").split()
-             if not f.startswith(("--xla_cpu_multi_thread_eigen", "intra_op_parallelism_threads"))]
+             if not f.startswith("--xla_cpu_multi_thread_eigen")]
     if threads == 1:
         flags.append("--xla_cpu_multi_thread_eigen=false")
-    flags.append(f"intra_op_parallelism_threads={n}")
     env["XLA_FLAGS"] = " ".join(flags)
     env["PYTHONPATH"] = os.pathsep.join([ROOT] + [p for p in [env.get("PYTHONPATH")] if p])
     return env
@@ -510,14 +511,20 @@ def measure(family, batch_size, resolution, steps, warmup, generation=True):
     return row
 
 
+def load_reference():
+    """The module `reference_dcgan_torch.py` (plain PyTorch DCGAN and WGAN-GP)."""
+    spec = importlib.util.spec_from_file_location("reference_dcgan_torch", REFERENCE_FILE)
+    reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reference)
+    return reference
+
+
 def measure_reference(family, batch_size, resolution, steps, warmup):
     """Runs in a torch process: the plain PyTorch twin of a DCGAN or WGAN-GP family."""
     import numpy as np
     import torch
 
-    spec = importlib.util.spec_from_file_location("reference_dcgan_torch", REFERENCE_FILE)
-    reference = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(reference)
+    reference = load_reference()
     recipe = dict(reference.RECIPES[FAMILIES[family]["recipe"]], image_size=resolution, batch_size=batch_size)
     gan = reference.ReferenceGAN(recipe, seed=0)
     rng = np.random.default_rng(0)

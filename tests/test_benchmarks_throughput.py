@@ -89,7 +89,7 @@ RESULTS = {
     "png": [
         {
             "backend": "tensorflow",
-            "command": "python -m kgan.cli generate dcgan_fashion_mnist -n 64 -o grid.png",
+            "command": "python -m kgan generate dcgan_fashion_mnist -n 64 -o grid.png",
             "seconds": [7.0, 6.5, 8.0], "median_seconds": 7.0,
         },
     ],
