@@ -77,7 +77,48 @@ FAMILIES = {
 }
 REFERENCE_FAMILIES = ("dcgan", "wgangp")  # the ones reference_dcgan_torch.py implements
 
-FINDINGS = """Profile notes: see below."""
+FINDINGS = """
+**Profile notes** (written by hand from the runs and profiles named here; same machine, 2 threads).
+
+- **JAX was the slowest backend, and the cause was ours to fix.** XLA on CPU runs a
+  convolution of an *input-dilated* operand (`lhs_dilation` > 1) up to 25x slower than a
+  plain one. JAX lowers a strided `Conv2DTranspose` to one, and its kernel gradient; a
+  strided `Conv2D`'s input gradient is one too, and WGAN-GP's gradient penalty
+  differentiates it again. Per-op timing (`jax.jit`, one core): the kernel gradient of a
+  5x5 stride-2 transposed convolution (16x16x128 -> 32x32x64, batch 16) took 914 ms against
+  41 ms for the same numbers as a plain convolution; the forward of a 4x4x256 -> 8x8x128
+  one (batch 64) 407 ms against 41 ms. No retracing, host syncs or per-step Python work
+  showed up: the step times are even and the first step is the only compilation.
+- **The fix** (`kgan.layers.Conv2D` and `Conv2DTranspose`, which every model now builds,
+  over `kgan.backend.conv` / `conv_transpose`): on JAX the transposed convolution runs as
+  one stride-1 convolution over its s x s output phases followed by a depth-to-space
+  interleave, and both layers take their gradients from the adjoint pair (the input
+  gradient of a strided convolution is a transposed convolution and vice versa), so no
+  input-dilated convolution is left in a step, to any order of differentiation. Outputs
+  and gradients equal Keras's layers (`tests/layers/test_conv.py`, all backends); on
+  TensorFlow and torch the layers are Keras's own code. JAX before -> after, images / s
+  (`git worktree add ../before 4b1491c`, this script copied there, `--backends jax`):
+  dcgan 961 -> 1692 (1.76x), wgangp 192 -> 463 (2.42x), cgan 94 -> 190 (2.03x),
+  pix2pix 72 -> 209 (2.89x), caae 19.8 -> 86.7 (4.38x), progan 48 -> 52 (it has no
+  strided convolutions); CAAE generation 125 -> 312 images / s. JAX is now the fastest
+  backend for DCGAN-28 (1.22x the plain PyTorch reference) and WGAN-GP (1.80x).
+- **torch is below 0.7 of the reference on DCGAN-28 (0.64x), and the gap is Keras's
+  torch backend, not kgan's step.** `KERAS_BACKEND=torch python
+  benchmarks/profile_torch_dcgan.py` (torch.profiler, 20 steps, batch 64): kgan 57.6 ms a
+  step, of which PyTorch operators 40.3 ms in 2,283 calls and 17.3 ms between them;
+  plain PyTorch 42.3 ms, operators 37.0 ms in 1,009 calls, 5.3 ms between. The
+  convolutions cost the same (forward and backward 23.5 ms against 25.5 ms). The extra
+  calls are Keras's: BatchNormalization computed from `mean`/`var`/`mul` ops instead of
+  the fused `native_batch_norm`, layout copies between Keras's NHWC and torch's NCHW
+  convolutions (`copy_` 209 calls against 81), an optimizer update of several ops per
+  variable, and the Python of each Keras layer call. On the heavier WGAN-GP step the
+  same overhead is a small share and torch matches the reference (1.02x). Closing it
+  means fusing Keras's torch BatchNorm and optimizer, outside kgan.
+- TensorFlow runs DCGAN-28 at 1.01x the reference and leads on CGAN, ProGAN and CAAE,
+  whose larger convolutions oneDNN runs well (up to 75% of the matmul peak).
+- "% of peak" counts a pass with gradients as 3 forward passes and the gradient penalty
+  as 6, a rough rule; the peak is one 2048x2048 float32 matmul.
+"""
 
 
 # --------------------------------------------------------------------- FLOPs
@@ -712,7 +753,7 @@ def run_all(args):
     warmup = args.warmup or (2 if args.quick else 3)
     results = {
         "date": datetime.date.today().isoformat(),
-        "command": "python benchmarks/throughput.py " + " ".join(sys.argv[1:]),
+        "command": " ".join(["python benchmarks/throughput.py"] + sys.argv[1:]),
         "machine": machine_info(threads),
         "versions": versions(),
         "settings": {"steps": steps, "warmup": warmup, "threads": threads, "quick": args.quick},
