@@ -305,6 +305,16 @@ def build(family, resolution, batch_size):
                 resolution, channels, recipe["latent_dim"], recipe["width"],
                 n_critic=recipe["n_critic"], seed=0,
             )
+    elif family == "progan":
+        channels = recipe["channels"]
+        model = ProGAN.create(
+            resolution, channels, recipe["latent_dim"], recipe["fmap_base"], recipe["fmap_max"],
+            fade_images=recipe["fade_images"], stable_images=recipe["stable_images"],
+            augment=recipe.get("augment"), seed=0,
+        )
+        if resolution > 4:  # the top level's stable phase: fully faded in
+            model.images_seen.assign(model.fade_start(resolution) + model.fade_images)
+    if family in ("dcgan", "wgangp", "progan"):  # unconditional: latents in, images out
         x = images(pool, channels)
         networks = {
             "generator": (model.generator, latents(4, model.latent_dim), {}),
@@ -338,24 +348,6 @@ def build(family, resolution, batch_size):
 
         def generate(n):
             return model.generate(n, seed=1, batch_size=batch_size, conditions=conditions[:n])
-
-    elif family == "progan":
-        channels = recipe["channels"]
-        model = ProGAN.create(
-            resolution, channels, recipe["latent_dim"], recipe["fmap_base"], recipe["fmap_max"],
-            fade_images=recipe["fade_images"], stable_images=recipe["stable_images"],
-            augment=recipe.get("augment"), seed=0,
-        )
-        if resolution > 4:  # the top level's stable phase: fully faded in
-            model.images_seen.assign(model.fade_start(resolution) + model.fade_images)
-        x = images(pool, channels)
-        networks = {
-            "generator": (model.generator, latents(4, model.latent_dim), {}),
-            "discriminator": (model.discriminator, images(4, channels), {}),
-        }
-
-        def generate(n):
-            return model.generate(n, seed=1, batch_size=batch_size)
 
     elif family == "pix2pix":
         model = Pix2Pix.create(
