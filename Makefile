@@ -22,6 +22,9 @@ install:
 	fi; \
 	if [ ! -f $$npm_prefix/node_modules/facesjs/build/index.js ]; then \
 		npm install --no-audit --no-fund --prefix $$npm_prefix facesjs@5.0.3; \
+	fi; \
+	if [ ! -f $$npm_prefix/node_modules/openmoji/data/openmoji.json ]; then \
+		npm install --no-audit --no-fund --prefix $$npm_prefix openmoji@17.0.0; \
 	fi
 
 demo: install
