@@ -181,4 +181,3 @@ def check_distributed(model):
     """Raises if a strategy is active but `model` was built outside it."""
     if tf.distribute.has_strategy() and getattr(model, "_distribute_strategy", None) is None:
         raise created_outside_error(model)
-

@@ -93,4 +93,3 @@ def replica_noise(draw, shape):
 
 def check_distributed(model):
     """Nothing to check: kgan trains on one device on torch."""
-

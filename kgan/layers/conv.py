@@ -8,13 +8,13 @@ from kgan import backend
 
 @keras.saving.register_keras_serializable(package="kgan")
 class Conv2DTranspose(keras.layers.Conv2DTranspose):
-    """`keras.layers.Conv2DTranspose`, with the kernel gradient of `kgan.backend.conv_transpose`.
+    """`keras.layers.Conv2DTranspose`, computed by `kgan.backend.conv_transpose`.
 
     Same arguments, weights, outputs and gradients as the Keras layer. On JAX
-    the Keras layer's kernel gradient is a convolution over the input-dilated
-    inputs, which XLA on CPU runs 10-25x slower than the equal gradient of the
-    adjoint strided convolution that this layer uses; a DCGAN or CAAE step
-    spends most of its time there. Configurations the fast path does not
+    the Keras layer's forward pass and kernel gradient are convolutions over
+    the input-dilated inputs, which XLA on CPU runs up to 25x slower than the
+    stride-1 convolutions this layer uses; a DCGAN or CAAE step spent most of
+    its time there. Configurations the fast path does not
     cover (`output_padding`, `dilation_rate` > 1, `channels_first`) run the
     Keras layer's own code.
 
